@@ -1,0 +1,19 @@
+//! Preventory's domain core: intervention records, their vocabularies and validation.
+//!
+//! This crate does no I/O. Formats, storage, search and the web are adapters around it.
+
+pub mod date;
+pub mod eligibility;
+pub mod facet;
+pub mod rating;
+pub mod record;
+pub mod slug;
+pub mod validation;
+pub mod vocab;
+
+pub use date::PartialDate;
+pub use eligibility::Eligibility;
+pub use facet::Facet;
+pub use rating::Rating;
+pub use record::{Contact, FacetRow, Intervention, Reference};
+pub use vocab::{Term, Vocabulary};
