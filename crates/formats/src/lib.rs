@@ -1,1 +1,7 @@
-//! placeholder
+//! Preventory's format adapters: reading the intervention database's text export
+//! ([`seed_text`]), exchanging records as JSON and CSV ([`exchange`]), and writing synthetic
+//! records in the text format for tests and benchmarks ([`synthetic`]).
+
+pub mod exchange;
+pub mod seed_text;
+pub mod synthetic;
