@@ -16,7 +16,7 @@ pub enum MatchQuality {
 pub fn normalize_label(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut pending_space = false;
-    let mut push_word_char = |out: &mut String, c: char, pending: &mut bool| {
+    let push_word_char = |out: &mut String, c: char, pending: &mut bool| {
         if *pending && !out.is_empty() {
             out.push(' ');
         }
@@ -41,8 +41,8 @@ pub fn normalize_label(text: &str) -> String {
     out
 }
 
-/// The label without parenthesised asides: "Adults (21+ years)" → "Adults".
-fn without_parentheses(text: &str) -> String {
+/// The text without parenthesised asides: "Adults (21+ years)" → "Adults ".
+pub fn without_parentheses(text: &str) -> String {
     let mut depth = 0usize;
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {

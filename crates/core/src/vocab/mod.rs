@@ -12,7 +12,7 @@ mod matching;
 pub use country::Country;
 pub use facets::{AgeGroup, Delivery, Gender, PreventionLevel, Subgroup, TargetGroup};
 pub use language::Language;
-pub use matching::{normalize_label, MatchQuality};
+pub use matching::{normalize_label, without_parentheses, MatchQuality};
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use std::cmp::Ordering;
