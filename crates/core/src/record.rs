@@ -46,7 +46,7 @@ pub mod section {
             .find(|(k, _)| *k == key)
             .map(|(_, h)| (*h).to_string())
             .unwrap_or_else(|| {
-                let words = key.replace('-', " ").replace('_', " ");
+                let words = key.replace(['-', '_'], " ");
                 let mut chars = words.chars();
                 chars
                     .next()

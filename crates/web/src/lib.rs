@@ -1,1 +1,117 @@
-//! placeholder
+//! Preventory's HTTP adapter: server-rendered pages that work without JavaScript, and a small
+//! read-only JSON API.
+//!
+//! The public site must be usable anonymously, including by people who are worried about their
+//! own thoughts. So every response carries strict privacy headers, no response ever sets a
+//! cookie, nothing is loaded from other hosts, and the access log records neither client
+//! addresses nor query strings.
+//!
+//! The entry points are [`AppState`], [`router`] and [`serve`].
+
+#![warn(missing_docs)]
+
+mod access_log;
+mod api;
+mod assets;
+mod error;
+mod pages;
+mod records;
+mod security;
+mod state;
+mod text;
+
+pub use error::WebError;
+pub use state::{AppState, YearMonth};
+
+use axum::routing::get;
+use axum::Router;
+use std::future::Future;
+use std::time::Duration;
+use tokio::net::TcpListener;
+use tower_http::timeout::TimeoutLayer;
+
+/// How long one request may take before the server gives up on it, so that a stuck store or a
+/// slow client cannot hold a worker (or a graceful shutdown) for ever.
+const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// Builds the whole application: pages, the JSON API, static assets, the health check, and the
+/// middleware every response passes through.
+pub fn router(state: AppState) -> Router {
+    let routes = Router::new()
+        .route("/", get(pages::list::handler))
+        .route("/interventions/{slug}", get(pages::record::handler))
+        .route("/api/v1/interventions", get(api::list))
+        .route("/api/v1/interventions/{slug}", get(api::record))
+        .route("/healthz", get(pages::health::handler))
+        .route("/static/{file}", get(assets::handler))
+        .fallback(error::not_found)
+        .method_not_allowed_fallback(error::method_not_allowed)
+        .with_state(state);
+
+    // Layers wrap from the inside out: the last one added sees the request first. The access
+    // log is outermost so it records the status and latency the client actually got.
+    routes
+        .layer(TimeoutLayer::with_status_code(
+            axum::http::StatusCode::SERVICE_UNAVAILABLE,
+            REQUEST_TIMEOUT,
+        ))
+        .layer(axum::middleware::from_fn(error::error_pages))
+        .layer(axum::middleware::from_fn(security::headers))
+        .layer(axum::middleware::from_fn(access_log::middleware))
+}
+
+/// Serves the application on `listener` until the process receives Ctrl-C or SIGTERM, then
+/// finishes the requests in flight and returns.
+pub async fn serve(listener: TcpListener, state: AppState) -> Result<(), WebError> {
+    serve_until(listener, state, shutdown_signal()).await
+}
+
+/// Serves the application on `listener` until `shutdown` completes, then finishes the requests
+/// in flight and returns. Useful for tests and for embedding the server in another program.
+pub async fn serve_until(
+    listener: TcpListener,
+    state: AppState,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> Result<(), WebError> {
+    if let Ok(addr) = listener.local_addr() {
+        tracing::info!(%addr, "serving");
+    }
+    axum::serve(listener, router(state))
+        .with_graceful_shutdown(shutdown)
+        .await
+        .map_err(WebError::Io)?;
+    tracing::info!("server stopped");
+    Ok(())
+}
+
+/// Completes on Ctrl-C, or on SIGTERM where there are Unix signals (how service managers and
+/// container runtimes ask a process to stop).
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        if let Err(e) = tokio::signal::ctrl_c().await {
+            tracing::error!(error = %e, "cannot listen for Ctrl-C");
+            std::future::pending::<()>().await;
+        }
+    };
+
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(e) => {
+                tracing::error!(error = %e, "cannot listen for SIGTERM");
+                std::future::pending::<()>().await;
+            }
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+    tracing::info!("shutdown requested; finishing requests in flight");
+}

@@ -85,8 +85,7 @@ fn is_website(text: &str) -> bool {
 
 fn is_phone(text: &str) -> bool {
     let digits = text.chars().filter(char::is_ascii_digit).count();
-    digits >= 7
-        && digits <= 20
+    (7..=20).contains(&digits)
         && text
             .chars()
             .all(|c| c.is_ascii_digit() || matches!(c, ' ' | '(' | ')' | '+' | '-' | '.'))

@@ -4,7 +4,7 @@ use preventory_core::record::section;
 use preventory_core::vocab::{normalize_label, without_parentheses};
 
 /// What a heading line starts.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(super) enum Heading {
     /// "Database Filters": a marker with no content of its own.
     DatabaseFilters,
@@ -31,79 +31,98 @@ pub(super) enum HeadingMatch {
     Typo,
 }
 
-const HEADINGS: &[(&str, fn() -> Heading)] = &[
-    ("database filters", || Heading::DatabaseFilters),
-    ("summary", || Heading::Summary),
-    ("type of intervention", || Heading::InterventionTypes),
-    ("types of intervention", || Heading::InterventionTypes),
-    ("type of interventions", || Heading::InterventionTypes),
-    ("intervention type", || Heading::InterventionTypes),
-    ("target population", || {
-        Heading::Section(section::TARGET_POPULATION)
-    }),
-    ("target populations", || {
-        Heading::Section(section::TARGET_POPULATION)
-    }),
-    ("delivery organisation", || {
-        Heading::Section(section::DELIVERY_ORGANISATION)
-    }),
-    ("delivery organization", || {
-        Heading::Section(section::DELIVERY_ORGANISATION)
-    }),
-    ("delivery organisations", || {
-        Heading::Section(section::DELIVERY_ORGANISATION)
-    }),
-    ("mode and context of delivery", || {
-        Heading::Section(section::MODE_AND_CONTEXT)
-    }),
-    ("mode of delivery", || {
-        Heading::Section(section::MODE_AND_CONTEXT)
-    }),
-    ("mode and context", || {
-        Heading::Section(section::MODE_AND_CONTEXT)
-    }),
-    ("level nature of staff expertise required", || {
-        Heading::Section(section::STAFF_EXPERTISE)
-    }),
-    ("level of staff expertise required", || {
-        Heading::Section(section::STAFF_EXPERTISE)
-    }),
-    ("nature of staff expertise required", || {
-        Heading::Section(section::STAFF_EXPERTISE)
-    }),
-    ("staff expertise required", || {
-        Heading::Section(section::STAFF_EXPERTISE)
-    }),
-    ("staff expertise", || {
-        Heading::Section(section::STAFF_EXPERTISE)
-    }),
-    ("intensity extent of engagement with target group", || {
-        Heading::Section(section::INTENSITY)
-    }),
-    ("intensity extent of engagement with target groups", || {
-        Heading::Section(section::INTENSITY)
-    }),
-    ("intensity extent of engagement", || {
-        Heading::Section(section::INTENSITY)
-    }),
-    ("intensity", || Heading::Section(section::INTENSITY)),
-    ("description of intervention", || {
-        Heading::Section(section::DESCRIPTION)
-    }),
-    ("description of the intervention", || {
-        Heading::Section(section::DESCRIPTION)
-    }),
-    ("description", || Heading::Section(section::DESCRIPTION)),
-    ("evaluation", || Heading::Section(section::EVALUATION)),
-    ("evaluations", || Heading::Section(section::EVALUATION)),
-    ("evaluation of intervention", || {
-        Heading::Section(section::EVALUATION)
-    }),
-    ("references", || Heading::References),
-    ("reference", || Heading::References),
-    ("contact details", || Heading::Contact),
-    ("contact", || Heading::Contact),
-    ("contacts", || Heading::Contact),
+const HEADINGS: &[(&str, Heading)] = &[
+    ("database filters", Heading::DatabaseFilters),
+    ("summary", Heading::Summary),
+    ("type of intervention", Heading::InterventionTypes),
+    ("types of intervention", Heading::InterventionTypes),
+    ("type of interventions", Heading::InterventionTypes),
+    ("intervention type", Heading::InterventionTypes),
+    (
+        "target population",
+        Heading::Section(section::TARGET_POPULATION),
+    ),
+    (
+        "target populations",
+        Heading::Section(section::TARGET_POPULATION),
+    ),
+    (
+        "delivery organisation",
+        Heading::Section(section::DELIVERY_ORGANISATION),
+    ),
+    (
+        "delivery organization",
+        Heading::Section(section::DELIVERY_ORGANISATION),
+    ),
+    (
+        "delivery organisations",
+        Heading::Section(section::DELIVERY_ORGANISATION),
+    ),
+    (
+        "mode and context of delivery",
+        Heading::Section(section::MODE_AND_CONTEXT),
+    ),
+    (
+        "mode of delivery",
+        Heading::Section(section::MODE_AND_CONTEXT),
+    ),
+    (
+        "mode and context",
+        Heading::Section(section::MODE_AND_CONTEXT),
+    ),
+    (
+        "level nature of staff expertise required",
+        Heading::Section(section::STAFF_EXPERTISE),
+    ),
+    (
+        "level of staff expertise required",
+        Heading::Section(section::STAFF_EXPERTISE),
+    ),
+    (
+        "nature of staff expertise required",
+        Heading::Section(section::STAFF_EXPERTISE),
+    ),
+    (
+        "staff expertise required",
+        Heading::Section(section::STAFF_EXPERTISE),
+    ),
+    (
+        "staff expertise",
+        Heading::Section(section::STAFF_EXPERTISE),
+    ),
+    (
+        "intensity extent of engagement with target group",
+        Heading::Section(section::INTENSITY),
+    ),
+    (
+        "intensity extent of engagement with target groups",
+        Heading::Section(section::INTENSITY),
+    ),
+    (
+        "intensity extent of engagement",
+        Heading::Section(section::INTENSITY),
+    ),
+    ("intensity", Heading::Section(section::INTENSITY)),
+    (
+        "description of intervention",
+        Heading::Section(section::DESCRIPTION),
+    ),
+    (
+        "description of the intervention",
+        Heading::Section(section::DESCRIPTION),
+    ),
+    ("description", Heading::Section(section::DESCRIPTION)),
+    ("evaluation", Heading::Section(section::EVALUATION)),
+    ("evaluations", Heading::Section(section::EVALUATION)),
+    (
+        "evaluation of intervention",
+        Heading::Section(section::EVALUATION),
+    ),
+    ("references", Heading::References),
+    ("reference", Heading::References),
+    ("contact details", Heading::Contact),
+    ("contact", Heading::Contact),
+    ("contacts", Heading::Contact),
 ];
 
 /// Longest line that can be a heading (the longest known heading with a hint is ~80).
@@ -122,17 +141,17 @@ pub(super) fn recognise(text: &str) -> Option<(Heading, HeadingMatch)> {
     if is_facet_heading(&norm) {
         return Some((Heading::Facets, HeadingMatch::Exact));
     }
-    if let Some((_, make)) = HEADINGS.iter().find(|(h, _)| *h == norm) {
-        return Some((make(), HeadingMatch::Exact));
+    if let Some((_, heading)) = HEADINGS.iter().find(|(h, _)| *h == norm) {
+        return Some((*heading, HeadingMatch::Exact));
     }
     // Typos in the longer headings only: short words are too easily confused.
     let best = HEADINGS
         .iter()
         .filter(|(h, _)| h.len() >= 10)
-        .map(|(h, make)| (strsim::levenshtein(h, &norm), make))
+        .map(|(h, heading)| (strsim::levenshtein(h, &norm), heading))
         .filter(|(d, _)| *d <= 2)
         .min_by_key(|(d, _)| *d);
-    best.map(|(_, make)| (make(), HeadingMatch::Typo))
+    best.map(|(_, heading)| (*heading, HeadingMatch::Typo))
 }
 
 /// "Target group/s, level/s of prevention and sub-group/s:" and friends.

@@ -1,0 +1,119 @@
+//! Server-rendered pages. They work fully without JavaScript; every string from a record goes
+//! through askama's HTML escaping, and no template uses `|safe` on record text.
+
+pub(crate) mod health;
+pub(crate) mod list;
+pub(crate) mod record;
+
+use crate::assets;
+use crate::state::YearMonth;
+use preventory_core::{PartialDate, Rating};
+
+/// Records whose information was confirmed more than this many months ago carry a notice.
+pub(crate) const STALE_AFTER_MONTHS: i32 = 24;
+
+/// What the shared layout needs from every page.
+#[derive(Debug, Clone)]
+pub(crate) struct Chrome {
+    /// The page's own title, shown before the site name in the browser tab.
+    pub page_title: String,
+    /// The fingerprinted stylesheet address.
+    pub css_href: &'static str,
+    /// The fingerprinted icon address.
+    pub icon_href: &'static str,
+}
+
+impl Chrome {
+    /// The layout's data for a page titled `page_title`.
+    pub fn new(page_title: &str) -> Chrome {
+        Chrome {
+            page_title: page_title.to_string(),
+            css_href: assets::url("site.css"),
+            icon_href: assets::url("icon.svg"),
+        }
+    }
+}
+
+/// A record's evidence rating as shown to people.
+#[derive(Debug, Clone)]
+pub(crate) struct RatingView {
+    /// The rating id, used only as a CSS class (ids come from a closed vocabulary).
+    pub id: &'static str,
+    /// The rating's name.
+    pub label: &'static str,
+    /// What the rating means.
+    pub criterion: &'static str,
+}
+
+impl RatingView {
+    pub fn of(rating: Option<Rating>) -> Option<RatingView> {
+        use preventory_core::Vocabulary;
+        rating.map(|r| RatingView {
+            id: r.id(),
+            label: r.label(),
+            criterion: r.criterion(),
+        })
+    }
+}
+
+/// When a record's information was last confirmed, and whether that is too long ago.
+#[derive(Debug, Clone)]
+pub(crate) struct Freshness {
+    /// "March 2021", or `None` when unknown.
+    pub correct_at: Option<String>,
+    /// True when older than [`STALE_AFTER_MONTHS`] or unknown: either way the reader should
+    /// check with the service.
+    pub stale: bool,
+}
+
+impl Freshness {
+    pub fn of(date: Option<PartialDate>, today: YearMonth) -> Freshness {
+        Freshness {
+            correct_at: date.map(|d| d.display_long()),
+            stale: date
+                .is_none_or(|d| d.months_until(today.year, today.month) > STALE_AFTER_MONTHS),
+        }
+    }
+}
+
+/// The title to show for a record; a record awaiting review may not have one yet.
+pub(crate) fn display_title(title: &str) -> String {
+    let title = title.trim();
+    if title.is_empty() {
+        "Untitled record".to_string()
+    } else {
+        title.to_string()
+    }
+}
+
+/// The address of a record's page. Slugs are validated by the store to be lowercase letters,
+/// digits and hyphens, so they need no encoding.
+pub(crate) fn record_href(slug: &str) -> String {
+    format!("/interventions/{slug}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn date(s: &str) -> Option<PartialDate> {
+        PartialDate::parse_iso(s).ok()
+    }
+
+    #[test]
+    fn information_older_than_two_years_is_stale() {
+        let today = YearMonth {
+            year: 2024,
+            month: 6,
+        };
+        assert!(!Freshness::of(date("2022-06"), today).stale);
+        assert!(Freshness::of(date("2022-05"), today).stale);
+        assert!(Freshness::of(date("2021"), today).stale);
+        assert!(!Freshness::of(date("2023"), today).stale);
+        assert!(Freshness::of(None, today).stale);
+        assert_eq!(
+            Freshness::of(date("2021-03"), today).correct_at.as_deref(),
+            Some("March 2021")
+        );
+    }
+}
