@@ -109,6 +109,11 @@ impl Vocabulary for Country {
         self.0.aliases
     }
 
+    fn match_table() -> &'static super::MatchTable<Self> {
+        static TABLE: std::sync::OnceLock<super::MatchTable<Country>> = std::sync::OnceLock::new();
+        TABLE.get_or_init(super::MatchTable::build)
+    }
+
     fn from_id(id: &str) -> Option<Self> {
         COUNTRIES.iter().find(|c| c.code == id).map(Country)
     }

@@ -100,6 +100,11 @@ impl Vocabulary for Language {
         self.0.aliases
     }
 
+    fn match_table() -> &'static super::MatchTable<Self> {
+        static TABLE: std::sync::OnceLock<super::MatchTable<Language>> = std::sync::OnceLock::new();
+        TABLE.get_or_init(super::MatchTable::build)
+    }
+
     fn from_id(id: &str) -> Option<Self> {
         LANGUAGES.iter().find(|l| l.code == id).map(Language)
     }

@@ -1,6 +1,7 @@
 //! Tolerant matching of free-text labels onto a vocabulary.
 
 use super::Vocabulary;
+use std::collections::HashMap;
 
 /// How a label matched its vocabulary entry.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -65,6 +66,8 @@ fn forms<T: Vocabulary>(value: &T) -> Vec<String> {
     ];
     forms.extend(value.aliases().iter().map(|a| normalize_label(a)));
     forms.retain(|f| !f.is_empty());
+    forms.sort();
+    forms.dedup();
     forms
 }
 
@@ -77,50 +80,101 @@ fn typo_budget(len: usize) -> usize {
     }
 }
 
-pub(super) fn match_label<T: Vocabulary>(text: &str) -> Option<(T, MatchQuality)> {
-    let whole = normalize_label(text);
-    let bare = normalize_label(&without_parentheses(text));
-    if whole.is_empty() && bare.is_empty() {
-        return None;
-    }
-    let values = T::all();
-    for value in &values {
-        let value_forms = forms(value);
-        if value_forms.iter().any(|f| *f == whole || *f == bare) {
-            return Some((value.clone(), MatchQuality::Exact));
+/// A vocabulary's normalised forms, built once per vocabulary: imports match millions of
+/// labels, and normalising every form on every call dominated the reader's time.
+pub struct MatchTable<T> {
+    exact: HashMap<String, T>,
+    /// Each value with its forms and the typo budget of each form.
+    forms: Vec<(T, Vec<(String, usize)>)>,
+}
+
+impl<T: Vocabulary> MatchTable<T> {
+    /// Normalises every form of every value.
+    pub fn build() -> Self {
+        let mut exact = HashMap::new();
+        let mut all_forms = Vec::new();
+        for value in T::all() {
+            let value_forms = forms(&value);
+            for f in &value_forms {
+                // The first value to claim a form keeps it, as in declaration order.
+                exact.entry(f.clone()).or_insert_with(|| value.clone());
+            }
+            let with_budgets = value_forms
+                .into_iter()
+                .map(|f| {
+                    let budget = typo_budget(f.chars().count());
+                    (f, budget)
+                })
+                .collect();
+            all_forms.push((value, with_budgets));
+        }
+        MatchTable {
+            exact,
+            forms: all_forms,
         }
     }
-    // Fuzzy: the closest value wins only if it is unambiguous.
-    let mut best: Option<(usize, T)> = None;
-    let mut tie = false;
-    for value in &values {
-        let distance = forms(value)
-            .iter()
-            .flat_map(|f| {
-                [&whole, &bare]
-                    .into_iter()
-                    .filter(|candidate| !candidate.is_empty())
-                    .filter(move |candidate| {
-                        strsim::levenshtein(f, candidate) <= typo_budget(f.chars().count())
-                    })
-                    .map(move |candidate| strsim::levenshtein(f, candidate))
-            })
-            .min();
-        if let Some(d) = distance {
-            match &best {
-                Some((bd, bv)) if d == *bd && bv != value => tie = true,
-                Some((bd, _)) if d >= *bd => {}
-                _ => {
-                    best = Some((d, value.clone()));
-                    tie = false;
+
+    /// The value whose form equals the text's, ignoring case, spacing, punctuation and a
+    /// parenthesised aside.
+    pub fn find_exact(&self, text: &str) -> Option<T> {
+        let whole = normalize_label(text);
+        if let Some(value) = self.exact.get(whole.as_str()) {
+            return Some(value.clone());
+        }
+        let bare = normalize_label(&without_parentheses(text));
+        self.exact.get(bare.as_str()).cloned()
+    }
+
+    fn find(&self, text: &str) -> Option<(T, MatchQuality)> {
+        if let Some(value) = self.find_exact(text) {
+            return Some((value, MatchQuality::Exact));
+        }
+        let whole = normalize_label(text);
+        let bare = normalize_label(&without_parentheses(text));
+        if whole.is_empty() && bare.is_empty() {
+            return None;
+        }
+        // Fuzzy: the closest value wins only if it is unambiguous.
+        let mut best: Option<(usize, &T)> = None;
+        let mut tie = false;
+        for (value, value_forms) in &self.forms {
+            let distance = value_forms
+                .iter()
+                .flat_map(|(f, budget)| {
+                    let budget = *budget;
+                    [&whole, &bare]
+                        .into_iter()
+                        .filter(|candidate| !candidate.is_empty())
+                        .filter_map(move |candidate| {
+                            // Lengths further apart than the budget cannot be within it.
+                            if f.len().abs_diff(candidate.len()) > budget {
+                                return None;
+                            }
+                            let distance = strsim::levenshtein(f, candidate);
+                            (distance <= budget).then_some(distance)
+                        })
+                })
+                .min();
+            if let Some(d) = distance {
+                match best {
+                    Some((bd, bv)) if d == bd && bv != value => tie = true,
+                    Some((bd, _)) if d >= bd => {}
+                    _ => {
+                        best = Some((d, value));
+                        tie = false;
+                    }
                 }
             }
         }
+        match best {
+            Some((_, value)) if !tie => Some((value.clone(), MatchQuality::Fuzzy)),
+            _ => None,
+        }
     }
-    match best {
-        Some((_, value)) if !tie => Some((value, MatchQuality::Fuzzy)),
-        _ => None,
-    }
+}
+
+pub(super) fn match_label<T: Vocabulary>(text: &str) -> Option<(T, MatchQuality)> {
+    T::match_table().find(text)
 }
 
 #[cfg(test)]

@@ -12,14 +12,14 @@ mod matching;
 pub use country::Country;
 pub use facets::{AgeGroup, Delivery, Gender, PreventionLevel, Subgroup, TargetGroup};
 pub use language::Language;
-pub use matching::{normalize_label, without_parentheses, MatchQuality};
+pub use matching::{normalize_label, without_parentheses, MatchQuality, MatchTable};
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use std::cmp::Ordering;
 use std::fmt;
 
 /// A controlled vocabulary: a closed set of values, each with an id, a label and aliases.
-pub trait Vocabulary: Sized + Clone + Eq + fmt::Debug + 'static {
+pub trait Vocabulary: Sized + Clone + Eq + fmt::Debug + Send + Sync + 'static {
     /// The facet's singular id, as used in URLs and warnings (e.g. `target_group`).
     const FACET: &'static str;
 
@@ -50,10 +50,19 @@ pub trait Vocabulary: Sized + Clone + Eq + fmt::Debug + 'static {
             .unwrap_or(usize::MAX)
     }
 
+    /// The vocabulary's normalised forms, built once.
+    fn match_table() -> &'static MatchTable<Self>;
+
     /// Maps free text (a label from a record) onto the vocabulary, tolerating case, spacing,
     /// punctuation and small typos. Returns `None` when nothing is close enough.
     fn match_label(text: &str) -> Option<(Self, MatchQuality)> {
         matching::match_label::<Self>(text)
+    }
+
+    /// Like [`Vocabulary::match_label`] but without typo tolerance: cheaper, for deciding
+    /// which vocabulary a piece of text belongs to.
+    fn match_exact(text: &str) -> Option<Self> {
+        Self::match_table().find_exact(text)
     }
 }
 
@@ -170,6 +179,12 @@ macro_rules! vocabulary {
 
             fn aliases(&self) -> &'static [&'static str] {
                 match self { $( $name::$variant => &[$($($alias),*)?], )* }
+            }
+
+            fn match_table() -> &'static $crate::vocab::MatchTable<Self> {
+                static TABLE: std::sync::OnceLock<$crate::vocab::MatchTable<$name>> =
+                    std::sync::OnceLock::new();
+                TABLE.get_or_init($crate::vocab::MatchTable::build)
             }
         }
 

@@ -51,15 +51,15 @@ impl Field {
     }
 
     /// (exact, fuzzy) matches of the items against this field's vocabulary.
-    fn score(self, items: &[String]) -> (usize, usize) {
+    fn score(self, items: &[String], fuzzy: bool) -> (usize, usize) {
         match self {
-            Field::TargetGroup => score::<TargetGroup>(items),
-            Field::PreventionLevel => score::<PreventionLevel>(items),
-            Field::AgeGroups => score::<AgeGroup>(items),
-            Field::Genders => score::<Gender>(items),
-            Field::Delivery => score::<Delivery>(items),
-            Field::Subgroups => score::<Subgroup>(items),
-            Field::Languages => score::<Language>(items),
+            Field::TargetGroup => score::<TargetGroup>(items, fuzzy),
+            Field::PreventionLevel => score::<PreventionLevel>(items, fuzzy),
+            Field::AgeGroups => score::<AgeGroup>(items, fuzzy),
+            Field::Genders => score::<Gender>(items, fuzzy),
+            Field::Delivery => score::<Delivery>(items, fuzzy),
+            Field::Subgroups => score::<Subgroup>(items, fuzzy),
+            Field::Languages => score::<Language>(items, fuzzy),
         }
     }
 }
@@ -76,8 +76,16 @@ fn items_of(segment: &str) -> Vec<String> {
 
 /// An item may name several values joined by "&", "and" or "/" ("Male & Female"). The whole
 /// item is tried first, so labels that contain "and" ("Communities and Families") survive.
-fn parts_of<T: Vocabulary>(item: &str) -> Vec<(String, Option<(T, MatchQuality)>)> {
-    if let Some(m) = T::match_label(item) {
+/// With `fuzzy` false only exact matches count (cheap, for classifying segments).
+fn parts_of<T: Vocabulary>(item: &str, fuzzy: bool) -> Vec<(String, Option<(T, MatchQuality)>)> {
+    let matcher = |text: &str| {
+        if fuzzy {
+            T::match_label(text)
+        } else {
+            T::match_exact(text).map(|v| (v, MatchQuality::Exact))
+        }
+    };
+    if let Some(m) = matcher(item) {
         return vec![(item.to_string(), Some(m))];
     }
     let normalised = item.replace(" and ", " & ").replace(" AND ", " & ");
@@ -87,7 +95,7 @@ fn parts_of<T: Vocabulary>(item: &str) -> Vec<(String, Option<(T, MatchQuality)>
         .filter(|s| !s.is_empty())
         .collect();
     if pieces.len() > 1 {
-        let matched: Vec<_> = pieces.iter().map(|p| T::match_label(p)).collect();
+        let matched: Vec<_> = pieces.iter().map(|p| matcher(p)).collect();
         if matched.iter().all(Option::is_some) {
             return pieces
                 .iter()
@@ -99,21 +107,22 @@ fn parts_of<T: Vocabulary>(item: &str) -> Vec<(String, Option<(T, MatchQuality)>
     vec![(item.to_string(), None)]
 }
 
-fn score<T: Vocabulary>(items: &[String]) -> (usize, usize) {
+/// (exact, fuzzy) matches of the items; fuzzy matching is only tried when `fuzzy` is set.
+fn score<T: Vocabulary>(items: &[String], fuzzy: bool) -> (usize, usize) {
     let mut exact = 0;
-    let mut fuzzy = 0;
+    let mut fuzzy_count = 0;
     for item in items {
-        let parts = parts_of::<T>(item);
+        let parts = parts_of::<T>(item, fuzzy);
         if parts
             .iter()
             .all(|(_, m)| matches!(m, Some((_, MatchQuality::Exact))))
         {
             exact += 1;
         } else if parts.iter().all(|(_, m)| m.is_some()) {
-            fuzzy += 1;
+            fuzzy_count += 1;
         }
     }
-    (exact, fuzzy)
+    (exact, fuzzy_count)
 }
 
 /// Turns items into terms of one vocabulary, warning about typos and unknown values.
@@ -125,7 +134,7 @@ pub(super) fn terms<T: Vocabulary>(
 ) -> Vec<Term<T>> {
     let mut out = Vec::new();
     for item in items {
-        for (text, m) in parts_of::<T>(item) {
+        for (text, m) in parts_of::<T>(item, true) {
             let term = match m {
                 Some((value, MatchQuality::Exact)) => Term::Known(value),
                 Some((value, MatchQuality::Fuzzy)) => {
@@ -189,7 +198,7 @@ pub(super) fn is_bare_facet_line(text: &str) -> bool {
         && items.len() <= 12
         && items.iter().all(|item| {
             let single = std::slice::from_ref(item);
-            CANONICAL.iter().any(|f| f.score(single).0 == 1)
+            CANONICAL.iter().any(|f| f.score(single, false).0 == 1)
         })
 }
 
@@ -211,9 +220,12 @@ pub(super) fn facet_line(
     let mut last_index = 0usize;
     for (position, segment) in segments.iter().enumerate() {
         let items = items_of(segment);
+        // Exact matching decides where it can; typo tolerance is only needed (and only paid
+        // for) when no vocabulary knows any item of the segment.
+        let any_exact = CANONICAL.iter().any(|f| f.score(&items, false).0 > 0);
         let mut best: Option<(Field, (usize, usize))> = None;
         for field in CANONICAL {
-            let s = field.score(&items);
+            let s = field.score(&items, !any_exact);
             if s == (0, 0) {
                 continue;
             }

@@ -144,10 +144,20 @@ pub(super) fn recognise(text: &str) -> Option<(Heading, HeadingMatch)> {
     if let Some((_, heading)) = HEADINGS.iter().find(|(h, _)| *h == norm) {
         return Some((*heading, HeadingMatch::Exact));
     }
-    // Typos in the longer headings only: short words are too easily confused.
+    // Typos in the longer headings only: short words are too easily confused. Sentences are
+    // not headings, so they are not compared at all (this runs on every line).
+    if text.ends_with(['.', ',', ';']) || norm.len() > 60 {
+        return None;
+    }
     let best = HEADINGS
         .iter()
-        .filter(|(h, _)| h.len() >= 10)
+        // A typo seldom hits the first letter; comparing only headings that share it keeps
+        // this cheap enough to run on every line.
+        .filter(|(h, _)| {
+            h.len() >= 10
+                && h.len().abs_diff(norm.len()) <= 2
+                && h.as_bytes().first() == norm.as_bytes().first()
+        })
         .map(|(h, heading)| (strsim::levenshtein(h, &norm), heading))
         .filter(|(d, _)| *d <= 2)
         .min_by_key(|(d, _)| *d);

@@ -478,7 +478,10 @@ impl Reader<'_> {
                 self.has_evaluation_heading = true;
             }
             let next_exists = index + 1 < paragraphs.len();
+            // A section cannot open with a heading of its own: a short first line there is
+            // content (a name, a label), not a lost heading.
             if paragraph.lines.len() == 1
+                && index > 0
                 && next_exists
                 && paragraph.blanks_before >= 1
                 && headings::looks_like_unknown_heading(&first.text)
@@ -625,9 +628,7 @@ impl Reader<'_> {
     fn infer_countries(&mut self, contact_lines: &[Line]) {
         for line in contact_lines.iter().filter(|l| !l.is_blank()) {
             let text = line.text.trim_end_matches([',', '.']);
-            if let Some((country, _)) = Country::match_label(text)
-                .filter(|(_, q)| *q == preventory_core::vocab::MatchQuality::Exact)
-            {
+            if let Some(country) = Country::match_exact(text) {
                 push_country(&mut self.record, country);
                 continue;
             }
