@@ -108,7 +108,11 @@ pub trait Store: Send + Sync {
     /// Writes a batch of records in one transaction. A new slug is created; a known slug with
     /// different content gets a new revision (the previous one is kept); identical content is
     /// left alone. Fails without writing anything if any record is invalid.
-    async fn import(&self, items: Vec<ImportItem>, author: &str) -> Result<ImportOutcome, StoreError>;
+    async fn import(
+        &self,
+        items: Vec<ImportItem>,
+        author: &str,
+    ) -> Result<ImportOutcome, StoreError>;
 
     /// The current version of one record.
     async fn get(&self, slug: &str) -> Result<Option<StoredRecord>, StoreError>;

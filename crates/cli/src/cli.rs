@@ -1,0 +1,150 @@
+//! The command line: subcommands, options and their help texts.
+
+use clap::{Parser, Subcommand, ValueEnum};
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+/// Preventory: a knowledge base of interventions that prevent child sexual abuse.
+///
+/// Import records, search and serve them, and exchange them in open formats. Every command
+/// works on one store, a SQLite file chosen with --db (or PREVENTORY_DB).
+#[derive(Debug, Parser)]
+#[command(name = "preventory", version, about, long_about)]
+pub struct Cli {
+    /// The store: a SQLite file, created when missing.
+    #[arg(
+        long,
+        global = true,
+        env = "PREVENTORY_DB",
+        default_value = "preventory.db"
+    )]
+    pub db: PathBuf,
+
+    /// Log level for diagnostics on stderr (error, warn, info, debug, trace).
+    #[arg(long, global = true, env = "PREVENTORY_LOG", default_value = "info")]
+    pub log: String,
+
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Import records from files or folders (the database's text export, or Preventory JSON).
+    ///
+    /// The whole import is one transaction: if any file cannot be read, nothing is stored
+    /// and each problem is reported as FILE:LINE: field: message. Re-importing a record
+    /// with changed content keeps the previous version as a revision.
+    Import(ImportArgs),
+    /// Export every record as JSON (re-importable) or CSV (for spreadsheets).
+    Export(ExportArgs),
+    /// List the stored records.
+    List(ListArgs),
+    /// Show one record.
+    Show(ShowArgs),
+    /// Serve the public site and the JSON API.
+    Serve(ServeArgs),
+    /// Write synthetic, clearly fictional records in the text export format, for tests and
+    /// benchmarks.
+    Gen(GenArgs),
+}
+
+/// Options of `import`.
+#[derive(Debug, clap::Args)]
+pub struct ImportArgs {
+    /// Files or folders to import. Folders are searched for .txt and .json files.
+    #[arg(required = true)]
+    pub paths: Vec<PathBuf>,
+    /// Read and check everything but store nothing; print what would be stored.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Output of --dry-run: a human summary, or JSON (one element per input file).
+    #[arg(long, value_enum, default_value_t = DryRunFormat::Text)]
+    pub format: DryRunFormat,
+    /// Import the files that can be read and report the others (exit code 2 if any failed).
+    #[arg(long)]
+    pub keep_going: bool,
+    /// Print every warning, not only the first few.
+    #[arg(long)]
+    pub all_warnings: bool,
+    /// Name recorded as the author of the new revisions.
+    #[arg(long, default_value = "import")]
+    pub author: String,
+}
+
+/// Output formats of `import --dry-run`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum DryRunFormat {
+    /// A line per file with its warnings.
+    Text,
+    /// `[{"source_file", "record", "warnings"}]`.
+    Json,
+}
+
+/// Options of `export`.
+#[derive(Debug, clap::Args)]
+pub struct ExportArgs {
+    /// The format to write.
+    #[arg(long, value_enum, default_value_t = ExportFormat::Json)]
+    pub format: ExportFormat,
+    /// Write to this file instead of standard output.
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+}
+
+/// Export formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ExportFormat {
+    /// An array of full records; `preventory import` reads it back unchanged.
+    Json,
+    /// One row per record, lists joined with "; ".
+    Csv,
+}
+
+/// Options of `list`.
+#[derive(Debug, clap::Args)]
+pub struct ListArgs {
+    /// Print JSON instead of a table.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// Options of `show`.
+#[derive(Debug, clap::Args)]
+pub struct ShowArgs {
+    /// The record's slug (see `preventory list`).
+    pub slug: String,
+    /// Print the record as JSON, with its revision number.
+    #[arg(long)]
+    pub json: bool,
+    /// Also list the record's revisions.
+    #[arg(long)]
+    pub revisions: bool,
+}
+
+/// Options of `serve`.
+#[derive(Debug, clap::Args)]
+pub struct ServeArgs {
+    /// Address and port to listen on (port 0 picks a free one).
+    #[arg(long, default_value = "127.0.0.1:8080")]
+    pub addr: SocketAddr,
+    /// Do not load the example records into a new, empty store.
+    #[arg(long)]
+    pub no_examples: bool,
+}
+
+/// Options of `gen`.
+#[derive(Debug, clap::Args)]
+pub struct GenArgs {
+    /// How many records to write.
+    #[arg(long, default_value_t = 100)]
+    pub count: usize,
+    /// Seed of the generator: the same seed writes the same files.
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    /// Folder to write into (created when missing).
+    #[arg(long)]
+    pub out: PathBuf,
+}

@@ -1,0 +1,42 @@
+//! One module per subcommand; [`dispatch`] picks the one asked for.
+
+mod export;
+mod gen;
+mod import;
+mod list;
+mod serve;
+mod show;
+
+use crate::cli::{Cli, Command};
+use crate::error::CliError;
+use preventory_store::sqlite::SqliteStore;
+use std::process::ExitCode;
+
+/// Sets up diagnostics on stderr at the level asked for. The access log of `serve` goes
+/// through here too; it holds no addresses or query strings (see preventory-web).
+pub fn init_logging(cli: &Cli) {
+    let filter = tracing_subscriber::EnvFilter::try_new(&cli.log)
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_target(false)
+        .try_init();
+}
+
+/// Opens the store named by `--db`.
+async fn open_store(cli: &Cli) -> Result<SqliteStore, CliError> {
+    Ok(SqliteStore::open(&cli.db).await?)
+}
+
+/// Runs the subcommand.
+pub async fn dispatch(cli: Cli) -> Result<ExitCode, CliError> {
+    match &cli.command {
+        Command::Import(args) => import::run(&cli, args).await,
+        Command::Export(args) => export::run(&cli, args).await,
+        Command::List(args) => list::run(&cli, args).await,
+        Command::Show(args) => show::run(&cli, args).await,
+        Command::Serve(args) => serve::run(&cli, args).await,
+        Command::Gen(args) => gen::run(args),
+    }
+}

@@ -1,0 +1,386 @@
+//! The real `preventory` binary against real temporary SQLite files.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+const EXAMPLES: [&str; 4] = [
+    "000_539f00f589d4a362.txt",
+    "001_327a9cf11ad9e4a1.txt",
+    "002_2adcaa1ea715119c.txt",
+    "003_872480d8329dbb3f.txt",
+];
+
+fn examples_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../data/examples")
+}
+
+fn preventory(db: &Path, args: &[&str]) -> Output {
+    let output = Command::new(env!("CARGO_BIN_EXE_preventory"))
+        .arg("--db")
+        .arg(db)
+        .args(args)
+        .env_remove("PREVENTORY_DB")
+        .output();
+    match output {
+        Ok(o) => o,
+        Err(e) => panic!("cannot run preventory: {e}"),
+    }
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+fn ok(o: Output) -> Output {
+    assert!(
+        o.status.success(),
+        "exit {:?}\nstdout:\n{}\nstderr:\n{}",
+        o.status.code(),
+        stdout(&o),
+        stderr(&o)
+    );
+    o
+}
+
+fn json(o: &Output) -> serde_json::Value {
+    serde_json::from_slice(&o.stdout).unwrap_or_else(|e| panic!("not JSON ({e}):\n{}", stdout(o)))
+}
+
+/// A folder holding copies of the examples, which tests may change.
+fn copy_examples(dir: &Path) -> PathBuf {
+    let target = dir.join("records");
+    std::fs::create_dir_all(&target).unwrap_or_else(|e| panic!("{e}"));
+    for name in EXAMPLES {
+        std::fs::copy(examples_dir().join(name), target.join(name))
+            .unwrap_or_else(|e| panic!("{e}"));
+    }
+    target
+}
+
+fn tmp() -> tempfile::TempDir {
+    tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"))
+}
+
+fn export_json(db: &Path) -> String {
+    stdout(&ok(preventory(db, &["export", "--format", "json"])))
+}
+
+#[test]
+fn dry_run_prints_one_element_per_file_in_input_order_and_stores_nothing() {
+    let dir = tmp();
+    let db = dir.path().join("store.db");
+    let paths: Vec<String> = EXAMPLES
+        .iter()
+        .rev()
+        .map(|n| examples_dir().join(n).display().to_string())
+        .collect();
+    let mut args = vec!["import", "--dry-run", "--format", "json"];
+    args.extend(paths.iter().map(String::as_str));
+    let out = ok(preventory(&db, &args));
+    let value = json(&out);
+    let elements = value.as_array().cloned().unwrap_or_default();
+    assert_eq!(elements.len(), 4);
+    for (element, path) in elements.iter().zip(&paths) {
+        assert_eq!(element["source_file"].as_str(), Some(path.as_str()));
+        assert!(element["record"]["slug"].is_string());
+        assert!(element["record"]["needs_review"].is_boolean());
+        assert!(element["warnings"].is_array());
+    }
+    assert_eq!(
+        elements[0]["record"]["slug"],
+        "internet-sex-offender-treatment-programme"
+    );
+    assert_eq!(elements[3]["record"]["slug"], "breaking-the-links");
+    assert!(!db.exists(), "a dry run must not create the store");
+}
+
+#[test]
+fn import_then_reimport_of_a_changed_record_keeps_the_previous_version() {
+    let dir = tmp();
+    let db = dir.path().join("store.db");
+    let records = copy_examples(dir.path());
+    let first = ok(preventory(&db, &["import", &records.display().to_string()]));
+    assert!(stdout(&first).contains("4 new"), "{}", stdout(&first));
+
+    let again = ok(preventory(&db, &["import", &records.display().to_string()]));
+    assert!(stdout(&again).contains("4 unchanged"), "{}", stdout(&again));
+
+    let file = records.join(EXAMPLES[3]);
+    let text = std::fs::read_to_string(&file).unwrap_or_default();
+    let changed = text.replace(
+        "A treatment programme for adult males",
+        "A fictional test edit: a treatment programme for adult males",
+    );
+    assert_ne!(text, changed);
+    std::fs::write(&file, changed).unwrap_or_else(|e| panic!("{e}"));
+    let third = ok(preventory(&db, &["import", &records.display().to_string()]));
+    assert!(stdout(&third).contains("1 updated"), "{}", stdout(&third));
+
+    let shown = json(&ok(preventory(
+        &db,
+        &[
+            "show",
+            "internet-sex-offender-treatment-programme",
+            "--json",
+            "--revisions",
+        ],
+    )));
+    assert_eq!(shown["revision"], 2);
+    let revisions = shown["revisions"].as_array().cloned().unwrap_or_default();
+    assert_eq!(revisions.len(), 2);
+    let old = revisions[0]["record"]["summary"]
+        .as_str()
+        .unwrap_or_default();
+    let new = revisions[1]["record"]["summary"]
+        .as_str()
+        .unwrap_or_default();
+    assert!(old.starts_with("A treatment programme"), "{old}");
+    assert!(new.starts_with("A fictional test edit"), "{new}");
+    assert_eq!(shown["record"]["summary"].as_str(), Some(new));
+}
+
+#[test]
+fn a_file_that_cannot_be_read_fails_the_import_and_leaves_the_store_unchanged() {
+    let dir = tmp();
+    let db = dir.path().join("store.db");
+    let records = copy_examples(dir.path());
+    ok(preventory(&db, &["import", &records.display().to_string()]));
+    let before = export_json(&db);
+
+    // A good change and a bad file in the same import: neither may land.
+    let file = records.join(EXAMPLES[2]);
+    let text = std::fs::read_to_string(&file).unwrap_or_default();
+    std::fs::write(
+        &file,
+        text.replace("RATING:  Promising", "RATING: Effective"),
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    let bad = records.join("zz_bad.txt");
+    std::fs::write(
+        &bad,
+        b"Fictional Broken Record\n\nSummary\n\xff\xfe not text\n",
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    let out = preventory(&db, &["import", &records.display().to_string()]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let expected = format!("{}:4: file: not valid UTF-8", bad.display());
+    assert!(stderr(&out).contains(&expected), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("nothing was stored"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(export_json(&db), before, "the store changed");
+
+    // A field-level error names the file, the line and the field.
+    std::fs::write(
+        &bad,
+        "Fictional Broken Record\n\nSummary\n\nA fictional summary.\n\nRATING: Excellent\n",
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    let out = preventory(&db, &["import", &bad.display().to_string()]);
+    assert_eq!(out.status.code(), Some(1));
+    let expected = format!("{}:7: rating: \"Excellent\" is not a rating", bad.display());
+    assert!(stderr(&out).contains(&expected), "{}", stderr(&out));
+    assert_eq!(export_json(&db), before, "the store changed");
+}
+
+#[test]
+fn keep_going_imports_the_good_files_and_reports_the_bad() {
+    let dir = tmp();
+    let db = dir.path().join("store.db");
+    let records = copy_examples(dir.path());
+    std::fs::write(records.join("empty.txt"), "\n  \n").unwrap_or_else(|e| panic!("{e}"));
+    let out = preventory(
+        &db,
+        &["import", "--keep-going", &records.display().to_string()],
+    );
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(stderr(&out).contains("empty.txt:1: file: the file is empty"));
+    assert!(stdout(&out).contains("4 new"), "{}", stdout(&out));
+    let listed = json(&ok(preventory(&db, &["list", "--json"])));
+    assert_eq!(listed.as_array().map(Vec::len), Some(4));
+}
+
+#[test]
+fn json_export_reimports_to_identical_records() {
+    let dir = tmp();
+    let db = dir.path().join("a.db");
+    ok(preventory(
+        &db,
+        &["import", &examples_dir().display().to_string()],
+    ));
+    let generated = dir.path().join("generated");
+    ok(preventory(
+        &db,
+        &[
+            "gen",
+            "--count",
+            "40",
+            "--seed",
+            "7",
+            "--out",
+            &generated.display().to_string(),
+        ],
+    ));
+    ok(preventory(
+        &db,
+        &["import", &generated.display().to_string()],
+    ));
+    let first = export_json(&db);
+    let file = dir.path().join("export.json");
+    std::fs::write(&file, &first).unwrap_or_else(|e| panic!("{e}"));
+
+    let db2 = dir.path().join("b.db");
+    let out = ok(preventory(&db2, &["import", &file.display().to_string()]));
+    assert!(stdout(&out).contains("44 new"), "{}", stdout(&out));
+    let second = export_json(&db2);
+    assert_eq!(first, second);
+    let parsed: Vec<preventory_core::Intervention> =
+        serde_json::from_str(&second).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(parsed.len(), 44);
+}
+
+#[test]
+fn bad_json_names_the_record_and_the_line() {
+    let dir = tmp();
+    let db = dir.path().join("store.db");
+    let file = dir.path().join("records.json");
+    std::fs::write(
+        &file,
+        "[\n  {\"slug\": \"fictional-one\", \"title\": \"Fictional One\"},\n  {\"slug\": \"fictional-two\", \"title\": \"Fictional Two\",\n   \"rating\": \"superb\"}\n]\n",
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    let out = preventory(&db, &["import", &file.display().to_string()]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    assert!(
+        err.contains(&format!("{}:4: record[1]", file.display())),
+        "{err}"
+    );
+}
+
+#[test]
+fn csv_export_has_a_header_and_a_row_per_record() {
+    let dir = tmp();
+    let db = dir.path().join("store.db");
+    ok(preventory(
+        &db,
+        &["import", &examples_dir().display().to_string()],
+    ));
+    let out = ok(preventory(&db, &["export", "--format", "csv"]));
+    let mut reader = csv::Reader::from_reader(out.stdout.as_slice());
+    let headers = reader.headers().cloned().unwrap_or_default();
+    assert_eq!(headers.get(0), Some("slug"));
+    let rows: Vec<csv::StringRecord> = reader.records().filter_map(Result::ok).collect();
+    assert_eq!(rows.len(), 4);
+}
+
+#[test]
+fn generated_records_all_import_without_errors() {
+    let dir = tmp();
+    let db = dir.path().join("store.db");
+    let generated = dir.path().join("generated");
+    ok(preventory(
+        &db,
+        &[
+            "gen",
+            "--count",
+            "300",
+            "--seed",
+            "11",
+            "--out",
+            &generated.display().to_string(),
+        ],
+    ));
+    let out = ok(preventory(
+        &db,
+        &[
+            "import",
+            "--dry-run",
+            "--format",
+            "json",
+            &generated.display().to_string(),
+        ],
+    ));
+    let elements = json(&out).as_array().cloned().unwrap_or_default();
+    assert_eq!(elements.len(), 300);
+    let errors: Vec<_> = elements
+        .iter()
+        .filter(|e| e.get("error").is_some())
+        .collect();
+    assert!(errors.is_empty(), "{errors:?}");
+    let out = ok(preventory(
+        &db,
+        &["import", &generated.display().to_string()],
+    ));
+    assert!(stdout(&out).contains("300 new"), "{}", stdout(&out));
+}
+
+#[test]
+fn show_of_an_unknown_slug_fails_clearly() {
+    let dir = tmp();
+    let db = dir.path().join("store.db");
+    let out = preventory(&db, &["show", "no-such-record"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("no record with slug \"no-such-record\""));
+}
+
+#[tokio::test]
+async fn serve_loads_the_examples_into_an_empty_store_and_answers() {
+    use std::io::{BufRead, BufReader};
+    let dir = tmp();
+    let db = dir.path().join("new.db");
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_preventory"))
+        .arg("--db")
+        .arg(&db)
+        .args(["serve", "--addr", "127.0.0.1:0"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap_or_else(|e| panic!("{e}"));
+    let stdout = child.stdout.take().unwrap_or_else(|| panic!("no stdout"));
+    let mut lines = BufReader::new(stdout).lines();
+    let mut loaded = false;
+    let mut url = None;
+    for line in lines.by_ref().take(5) {
+        let line = line.unwrap_or_default();
+        if line.contains("loaded 4 example records") {
+            loaded = true;
+        }
+        if let Some(rest) = line.split("listening on ").nth(1) {
+            url = rest.split_whitespace().next().map(str::to_string);
+            break;
+        }
+    }
+    let url = url.unwrap_or_else(|| panic!("the server did not say where it listens"));
+    let client = reqwest::Client::new();
+    let health = client.get(format!("{url}healthz")).send().await;
+    let api = client
+        .get(format!("{url}api/v1/interventions"))
+        .send()
+        .await;
+    let page = client
+        .get(format!("{url}interventions/stopso"))
+        .send()
+        .await;
+    let _ = child.kill();
+    let _ = child.wait();
+    assert!(loaded, "the examples were not announced");
+    let health = health.unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(health.status(), 200);
+    let api: serde_json::Value = api
+        .unwrap_or_else(|e| panic!("{e}"))
+        .json()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(api["total"], 4);
+    let page = page.unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(page.status(), 200);
+    let html = page.text().await.unwrap_or_default();
+    assert!(html.contains("StopSO"));
+}

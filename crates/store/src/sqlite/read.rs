@@ -1,0 +1,110 @@
+//! Reading records, summaries and history back.
+
+use crate::{RecordSummary, Revision, StoreError, StoredRecord};
+use preventory_core::Intervention;
+use sqlx::sqlite::SqliteRow;
+use sqlx::{Row, SqlitePool};
+
+/// Parses a stored record, checking it is the record its row says it is.
+fn parse_record(slug: &str, json: &str) -> Result<Intervention, StoreError> {
+    let record: Intervention = serde_json::from_str(json).map_err(|e| StoreError::Corrupt {
+        slug: slug.to_string(),
+        message: e.to_string(),
+    })?;
+    if record.slug != slug {
+        return Err(StoreError::Corrupt {
+            slug: slug.to_string(),
+            message: format!("the stored JSON is for slug {:?}", record.slug),
+        });
+    }
+    Ok(record)
+}
+
+/// A row of `SELECT slug, record_json, current_revision, updated_at`.
+fn stored_record(row: &SqliteRow) -> Result<StoredRecord, StoreError> {
+    let slug: &str = row.try_get("slug")?;
+    Ok(StoredRecord {
+        record: parse_record(slug, row.try_get("record_json")?)?,
+        revision: row.try_get("current_revision")?,
+        updated_at: row.try_get("updated_at")?,
+    })
+}
+
+pub(super) async fn get(pool: &SqlitePool, slug: &str) -> Result<Option<StoredRecord>, StoreError> {
+    let row = sqlx::query(
+        "SELECT slug, record_json, current_revision, updated_at FROM interventions WHERE slug = ?",
+    )
+    .bind(slug)
+    .fetch_optional(pool)
+    .await?;
+    row.as_ref().map(stored_record).transpose()
+}
+
+pub(super) async fn list(pool: &SqlitePool) -> Result<Vec<RecordSummary>, StoreError> {
+    let rows = sqlx::query(
+        "SELECT slug, title, rating, information_correct_at, needs_review, current_revision \
+         FROM interventions ORDER BY title COLLATE NOCASE, slug",
+    )
+    .fetch_all(pool)
+    .await?;
+    rows.iter()
+        .map(|row| {
+            Ok(RecordSummary {
+                slug: row.try_get("slug")?,
+                title: row.try_get("title")?,
+                rating: row.try_get("rating")?,
+                information_correct_at: row.try_get("information_correct_at")?,
+                needs_review: row.try_get("needs_review")?,
+                revision: row.try_get("current_revision")?,
+            })
+        })
+        .collect()
+}
+
+pub(super) async fn all_records(pool: &SqlitePool) -> Result<Vec<StoredRecord>, StoreError> {
+    let rows = sqlx::query(
+        "SELECT slug, record_json, current_revision, updated_at FROM interventions ORDER BY slug",
+    )
+    .fetch_all(pool)
+    .await?;
+    rows.iter().map(stored_record).collect()
+}
+
+pub(super) async fn revisions(pool: &SqlitePool, slug: &str) -> Result<Vec<Revision>, StoreError> {
+    let rows = sqlx::query(
+        "SELECT r.number, r.record_json, r.author, r.summary, r.source, r.created_at \
+         FROM revisions r JOIN interventions i ON i.id = r.intervention_id \
+         WHERE i.slug = ? ORDER BY r.number",
+    )
+    .bind(slug)
+    .fetch_all(pool)
+    .await?;
+    rows.iter()
+        .map(|row| {
+            let number: i64 = row.try_get("number")?;
+            let record = parse_record(slug, row.try_get("record_json")?).map_err(|e| match e {
+                StoreError::Corrupt { slug, message } => StoreError::Corrupt {
+                    slug,
+                    message: format!("revision {number}: {message}"),
+                },
+                other => other,
+            })?;
+            Ok(Revision {
+                number,
+                record,
+                author: row.try_get("author")?,
+                summary: row.try_get("summary")?,
+                source: row.try_get("source")?,
+                created_at: row.try_get("created_at")?,
+            })
+        })
+        .collect()
+}
+
+pub(super) async fn count(pool: &SqlitePool) -> Result<u64, StoreError> {
+    let count: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM interventions")
+        .fetch_one(pool)
+        .await?;
+    // COUNT(*) is never negative; the fallback only keeps the conversion total.
+    Ok(u64::try_from(count).unwrap_or(0))
+}
