@@ -5,6 +5,7 @@ use preventory_formats::{exchange, seed_text};
 use preventory_store::{ImportItem, ImportOutcome, Store};
 use serde::Serialize;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 /// One problem that stops a file from being imported.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -203,41 +204,92 @@ pub struct ImportReport {
     pub stored: bool,
 }
 
-/// Stores what was read. Without `keep_going`, any failed file means nothing is stored.
-pub async fn store_results(
+/// Files read per batch: big enough to keep both cores busy, small enough that memory stays
+/// flat however large the import.
+const FILES_PER_BATCH: usize = 1024;
+
+/// Reads `paths` and stores their records in one transaction, writing each batch while the
+/// next one is being read. Without `keep_going`, any file that cannot be read rolls the whole
+/// import back (the remaining files are still read, so every problem is reported at once).
+pub async fn import_paths(
     store: &dyn Store,
-    results: Vec<FileResult>,
+    paths: Vec<PathBuf>,
     keep_going: bool,
     author: &str,
+    progress: Arc<dyn Fn() + Send + Sync>,
 ) -> Result<ImportReport, CliError> {
-    let mut report = ImportReport::default();
-    let mut items = Vec::new();
-    for result in results {
-        if let Some(line) = result.error_line() {
-            report.failures.push(line);
-            continue;
+    let (sender, receiver) = tokio::sync::mpsc::channel(2);
+    let reader =
+        std::thread::spawn(move || read_in_batches(&paths, keep_going, &sender, &*progress));
+    let stored = store.import_batches(receiver, author).await;
+    let (failures, warnings) = reader
+        .join()
+        .map_err(|_| CliError::Usage("the file reader stopped unexpectedly".into()))?;
+    let mut report = ImportReport {
+        failures,
+        warnings,
+        ..ImportReport::default()
+    };
+    match stored {
+        Ok(outcome) => {
+            report.stored = !(outcome.created.is_empty()
+                && outcome.updated.is_empty()
+                && outcome.unchanged.is_empty());
+            report.outcome = outcome;
+            Ok(report)
         }
-        if let Ok(parsed) = result.outcome {
-            for p in parsed {
-                for w in &p.warnings {
-                    report.warnings.push(format!(
-                        "{}:{}: {}: {}",
-                        result.source_file, w.line, w.field, w.message
-                    ));
+        // The reader's own abort: the failures say why, nothing was stored.
+        Err(preventory_store::StoreError::Aborted(_)) if !report.failures.is_empty() => Ok(report),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// The reading side of [`import_paths`]: sends batches of records, or an error that stops the
+/// import, and returns every failure and warning as `FILE:LINE: field: message`.
+fn read_in_batches(
+    paths: &[PathBuf],
+    keep_going: bool,
+    sender: &tokio::sync::mpsc::Sender<Result<Vec<ImportItem>, String>>,
+    progress: &(dyn Fn() + Sync),
+) -> (Vec<String>, Vec<String>) {
+    let mut failures = Vec::new();
+    let mut warnings = Vec::new();
+    let mut sending = true;
+    for group in paths.chunks(FILES_PER_BATCH) {
+        let mut items = Vec::with_capacity(group.len());
+        for result in read_files(group, progress) {
+            if let Some(line) = result.error_line() {
+                failures.push(line);
+                continue;
+            }
+            if let Ok(parsed) = result.outcome {
+                for p in parsed {
+                    warnings.extend(p.warnings.iter().map(|w| {
+                        format!(
+                            "{}:{}: {}: {}",
+                            result.source_file, w.line, w.field, w.message
+                        )
+                    }));
+                    items.push(ImportItem {
+                        record: p.record,
+                        source: result.source_file.clone(),
+                    });
                 }
-                items.push(ImportItem {
-                    record: p.record,
-                    source: result.source_file.clone(),
-                });
             }
         }
+        if !sending {
+            continue;
+        }
+        let message = if !failures.is_empty() && !keep_going {
+            sending = false;
+            Err(format!("{} file(s) could not be read", failures.len()))
+        } else {
+            Ok(items)
+        };
+        // A closed channel means the store gave up (its error is reported there).
+        if sender.blocking_send(message).is_err() {
+            sending = false;
+        }
     }
-    if !report.failures.is_empty() && !keep_going {
-        return Ok(report);
-    }
-    if !items.is_empty() {
-        report.outcome = store.import(items, author).await?;
-        report.stored = true;
-    }
-    Ok(report)
+    (failures, warnings)
 }

@@ -8,6 +8,7 @@ pub mod facet;
 pub mod rating;
 pub mod record;
 pub mod slug;
+pub mod terminology;
 pub mod validation;
 pub mod vocab;
 

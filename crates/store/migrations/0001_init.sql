@@ -1,9 +1,9 @@
 -- Preventory's first schema: records, their immutable revisions, and the facet values SQL
 -- counts by. Later migrations add record lifecycle status, users and the audit log.
 
--- The current version of every record. `record_json` is the whole record as serde writes it;
--- the other columns copy the fields lists sort and filter by, so they need no JSON parsing.
--- The JSON comes last in both tables so reading the small columns never has to step over it.
+-- The current version of every record: the columns lists sort and filter by, and which
+-- revision is current. The record itself (its JSON, as serde writes it) lives in `revisions`,
+-- once: writing it twice doubled the cost of large imports.
 CREATE TABLE interventions (
     id                     INTEGER PRIMARY KEY,
     slug                   TEXT    NOT NULL UNIQUE,
@@ -14,7 +14,9 @@ CREATE TABLE interventions (
     information_correct_at TEXT,
     created_at             TEXT    NOT NULL,
     updated_at             TEXT    NOT NULL,
-    record_json            TEXT    NOT NULL
+    -- BLAKE3 of the current revision's JSON: lets an import tell changed records from
+    -- unchanged ones inside SQLite, while the JSON itself is stored once, in `revisions`.
+    content_hash           BLOB    NOT NULL
 );
 
 -- The record list is read in title order.

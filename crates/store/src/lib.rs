@@ -26,6 +26,9 @@ pub enum StoreError {
         /// What went wrong.
         message: String,
     },
+    /// The source of an import reported a problem; nothing was stored.
+    #[error("import stopped, nothing stored: {0}")]
+    Aborted(String),
     /// A record given to the store failed validation.
     #[error("record {slug:?}: {message}")]
     Invalid {
@@ -35,6 +38,10 @@ pub enum StoreError {
         message: String,
     },
 }
+
+/// Batches of records arriving for [`Store::import_batches`]. A sender that meets a problem
+/// sends `Err(reason)`: the whole import is then rolled back.
+pub type ImportBatches = tokio::sync::mpsc::Receiver<Result<Vec<ImportItem>, String>>;
 
 /// One record to be written by an import, with where it came from.
 #[derive(Debug, Clone)]
@@ -111,6 +118,15 @@ pub trait Store: Send + Sync {
     async fn import(
         &self,
         items: Vec<ImportItem>,
+        author: &str,
+    ) -> Result<ImportOutcome, StoreError>;
+
+    /// Like [`Store::import`], for records that arrive in batches (so a large import can be
+    /// written while its files are still being read). Still one transaction: an invalid
+    /// record, a repeated slug or an `Err` from the sender rolls back every batch.
+    async fn import_batches(
+        &self,
+        batches: ImportBatches,
         author: &str,
     ) -> Result<ImportOutcome, StoreError>;
 

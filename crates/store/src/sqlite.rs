@@ -100,6 +100,14 @@ impl Store for SqliteStore {
         import::import(&self.pool, items, author).await
     }
 
+    async fn import_batches(
+        &self,
+        batches: crate::ImportBatches,
+        author: &str,
+    ) -> Result<ImportOutcome, StoreError> {
+        import::import_batches(&self.pool, batches, author).await
+    }
+
     async fn get(&self, slug: &str) -> Result<Option<StoredRecord>, StoreError> {
         read::get(&self.pool, slug).await
     }

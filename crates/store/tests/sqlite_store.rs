@@ -582,11 +582,20 @@ async fn unknown_slugs_and_empty_batches() {
 async fn unreadable_stored_json_is_reported_as_corrupt() {
     let (_dir, store) = open_temp().await;
     store.import(items(0..2), "import").await.expect("import");
-    sqlx::query("UPDATE interventions SET record_json = '{not json' WHERE slug = ?")
-        .bind("fictional-support-service-1")
+    // Damage the stored revision the way only raw access to the file could: the triggers
+    // that keep history immutable have to be dropped first.
+    sqlx::query("DROP TRIGGER revisions_are_immutable_update")
         .execute(store.pool())
         .await
-        .expect("damage a record");
+        .expect("drop trigger");
+    sqlx::query(
+        "UPDATE revisions SET record_json = '{not json' WHERE intervention_id = \
+         (SELECT id FROM interventions WHERE slug = ?)",
+    )
+    .bind("fictional-support-service-1")
+    .execute(store.pool())
+    .await
+    .expect("damage a record");
 
     match store.get("fictional-support-service-1").await {
         Err(StoreError::Corrupt { slug, .. }) => assert_eq!(slug, "fictional-support-service-1"),
@@ -596,10 +605,18 @@ async fn unreadable_stored_json_is_reported_as_corrupt() {
         store.all_records().await,
         Err(StoreError::Corrupt { .. })
     ));
+    // The other record is still readable.
+    assert!(store
+        .get("fictional-support-service-0")
+        .await
+        .expect("get")
+        .is_some());
 
-    // A re-import repairs it with a new revision; the history is untouched.
+    // A changed re-import writes a new, readable revision.
+    let mut changed = fictional(1);
+    changed.summary = Some("A fictional summary, changed to repair the record.".into());
     let outcome = store
-        .import(items(0..2), "import")
+        .import(vec![item(changed.clone())], "import")
         .await
         .expect("re-import");
     assert_eq!(outcome.updated, vec!["fictional-support-service-1"]);
@@ -608,12 +625,8 @@ async fn unreadable_stored_json_is_reported_as_corrupt() {
         .await
         .expect("get")
         .expect("present");
-    assert_eq!(stored.record, fictional(1));
+    assert_eq!(stored.record, changed);
     assert_eq!(stored.revision, 2);
-    assert_eq!(
-        sql_facet_counts(&store).await,
-        expected_facet_counts(&[fictional(0), fictional(1)])
-    );
 }
 
 #[tokio::test]
@@ -654,4 +667,49 @@ async fn concurrent_imports_are_serialised_not_lost() {
         sql_facet_counts(&store).await,
         expected_facet_counts(&records)
     );
+}
+
+#[tokio::test]
+async fn batches_are_one_transaction_and_an_abort_rolls_all_back() {
+    let (_dir, store) = open_temp().await;
+    // Two good batches, then the sender reports a problem: nothing may remain.
+    let (sender, receiver) = tokio::sync::mpsc::channel(4);
+    for batch in [items(0..30), items(30..60)] {
+        let _ = sender.send(Ok(batch)).await;
+    }
+    let _ = sender
+        .send(Err("a file could not be read".to_string()))
+        .await;
+    drop(sender);
+    let result = store.import_batches(receiver, "test").await;
+    assert!(
+        matches!(result, Err(preventory_store::StoreError::Aborted(ref m)) if m.contains("could not be read")),
+        "{result:?}"
+    );
+    assert_eq!(store.count().await.unwrap_or(99), 0);
+    assert_eq!(revision_count(&store).await, 0);
+
+    // A slug repeated across batches is caught too, and rolls back the first batch.
+    let (sender, receiver) = tokio::sync::mpsc::channel(4);
+    let _ = sender.send(Ok(items(0..10))).await;
+    let _ = sender.send(Ok(items(5..15))).await;
+    drop(sender);
+    let result = store.import_batches(receiver, "test").await;
+    assert!(
+        matches!(result, Err(preventory_store::StoreError::Invalid { .. })),
+        "{result:?}"
+    );
+    assert_eq!(store.count().await.unwrap_or(99), 0);
+
+    // Good batches land together, in order.
+    let (sender, receiver) = tokio::sync::mpsc::channel(4);
+    let _ = sender.send(Ok(items(0..10))).await;
+    let _ = sender.send(Ok(items(10..25))).await;
+    drop(sender);
+    let outcome = store
+        .import_batches(receiver, "test")
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(outcome.created.len(), 25);
+    assert_eq!(store.count().await.unwrap_or(0), 25);
 }

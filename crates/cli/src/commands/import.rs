@@ -3,10 +3,11 @@
 use super::open_store;
 use crate::cli::{Cli, DryRunFormat, ImportArgs};
 use crate::error::CliError;
-use crate::import::{collect_paths, read_files, store_results, FileResult};
+use crate::import::{collect_paths, import_paths, read_files, FileResult};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
+use std::sync::Arc;
 
 /// Warnings printed by default; a large import can have thousands.
 const WARNINGS_SHOWN: usize = 20;
@@ -22,16 +23,25 @@ pub(super) async fn run(cli: &Cli, args: &ImportArgs) -> Result<ExitCode, CliErr
         ));
     }
     let bar = progress_bar(paths.len() as u64);
-    let results = read_files(&paths, &|| bar.inc(1));
-    bar.finish_and_clear();
-
     if args.dry_run {
+        let results = read_files(&paths, &|| bar.inc(1));
+        bar.finish_and_clear();
         return dry_run(&results, args.format);
     }
 
     let store = open_store(cli).await?;
-    let report = store_results(&store, results, args.keep_going, &args.author).await?;
+    let ticker = bar.clone();
+    let report = import_paths(
+        &store,
+        paths,
+        args.keep_going,
+        &args.author,
+        Arc::new(move || ticker.inc(1)),
+    )
+    .await;
+    bar.finish_and_clear();
     store.close().await;
+    let report = report?;
     let mut err = std::io::stderr().lock();
     let shown = if args.all_warnings {
         report.warnings.len()

@@ -80,6 +80,27 @@ fn typo_budget(len: usize) -> usize {
     }
 }
 
+/// A text normalised for exact lookup: whole, and without parenthesised asides. Make it once
+/// and look it up in several vocabularies.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LabelKey {
+    whole: String,
+    bare: String,
+}
+
+impl LabelKey {
+    /// Normalises `text` both ways.
+    pub fn new(text: &str) -> LabelKey {
+        let whole = normalize_label(text);
+        let bare = if text.contains('(') {
+            normalize_label(&without_parentheses(text))
+        } else {
+            whole.clone()
+        };
+        LabelKey { whole, bare }
+    }
+}
+
 /// A vocabulary's normalised forms, built once per vocabulary: imports match millions of
 /// labels, and normalising every form on every call dominated the reader's time.
 pub struct MatchTable<T> {
@@ -117,20 +138,26 @@ impl<T: Vocabulary> MatchTable<T> {
     /// The value whose form equals the text's, ignoring case, spacing, punctuation and a
     /// parenthesised aside.
     pub fn find_exact(&self, text: &str) -> Option<T> {
-        let whole = normalize_label(text);
-        if let Some(value) = self.exact.get(whole.as_str()) {
-            return Some(value.clone());
-        }
-        let bare = normalize_label(&without_parentheses(text));
-        self.exact.get(bare.as_str()).cloned()
+        self.find_key(&LabelKey::new(text))
+    }
+
+    /// [`MatchTable::find_exact`] for a text normalised already.
+    pub fn find_key(&self, key: &LabelKey) -> Option<T> {
+        self.exact
+            .get(key.whole.as_str())
+            .or_else(|| self.exact.get(key.bare.as_str()))
+            .cloned()
     }
 
     fn find(&self, text: &str) -> Option<(T, MatchQuality)> {
-        if let Some(value) = self.find_exact(text) {
-            return Some((value, MatchQuality::Exact));
+        let LabelKey { whole, bare } = LabelKey::new(text);
+        if let Some(value) = self
+            .exact
+            .get(whole.as_str())
+            .or_else(|| self.exact.get(bare.as_str()))
+        {
+            return Some((value.clone(), MatchQuality::Exact));
         }
-        let whole = normalize_label(text);
-        let bare = normalize_label(&without_parentheses(text));
         if whole.is_empty() && bare.is_empty() {
             return None;
         }

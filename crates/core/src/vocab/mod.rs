@@ -12,7 +12,7 @@ mod matching;
 pub use country::Country;
 pub use facets::{AgeGroup, Delivery, Gender, PreventionLevel, Subgroup, TargetGroup};
 pub use language::Language;
-pub use matching::{normalize_label, without_parentheses, MatchQuality, MatchTable};
+pub use matching::{normalize_label, without_parentheses, LabelKey, MatchQuality, MatchTable};
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use std::cmp::Ordering;
@@ -63,6 +63,11 @@ pub trait Vocabulary: Sized + Clone + Eq + fmt::Debug + Send + Sync + 'static {
     /// which vocabulary a piece of text belongs to.
     fn match_exact(text: &str) -> Option<Self> {
         Self::match_table().find_exact(text)
+    }
+
+    /// [`Vocabulary::match_exact`] for a text normalised already with [`LabelKey::new`].
+    fn match_key(key: &LabelKey) -> Option<Self> {
+        Self::match_table().find_key(key)
     }
 }
 

@@ -6,7 +6,7 @@
 
 use super::Warning;
 use preventory_core::vocab::{
-    normalize_label, AgeGroup, Delivery, Gender, Language, MatchQuality, PreventionLevel, Subgroup,
+    normalize_label, AgeGroup, LabelKey, Delivery, Gender, Language, MatchQuality, PreventionLevel, Subgroup,
     TargetGroup, Term, Vocabulary,
 };
 use preventory_core::FacetRow;
@@ -51,15 +51,15 @@ impl Field {
     }
 
     /// (exact, fuzzy) matches of the items against this field's vocabulary.
-    fn score(self, items: &[String], fuzzy: bool) -> (usize, usize) {
+    fn score(self, items: &[String], keyed: &[KeyedItem], fuzzy: bool) -> (usize, usize) {
         match self {
-            Field::TargetGroup => score::<TargetGroup>(items, fuzzy),
-            Field::PreventionLevel => score::<PreventionLevel>(items, fuzzy),
-            Field::AgeGroups => score::<AgeGroup>(items, fuzzy),
-            Field::Genders => score::<Gender>(items, fuzzy),
-            Field::Delivery => score::<Delivery>(items, fuzzy),
-            Field::Subgroups => score::<Subgroup>(items, fuzzy),
-            Field::Languages => score::<Language>(items, fuzzy),
+            Field::TargetGroup => score::<TargetGroup>(items, keyed, fuzzy),
+            Field::PreventionLevel => score::<PreventionLevel>(items, keyed, fuzzy),
+            Field::AgeGroups => score::<AgeGroup>(items, keyed, fuzzy),
+            Field::Genders => score::<Gender>(items, keyed, fuzzy),
+            Field::Delivery => score::<Delivery>(items, keyed, fuzzy),
+            Field::Subgroups => score::<Subgroup>(items, keyed, fuzzy),
+            Field::Languages => score::<Language>(items, keyed, fuzzy),
         }
     }
 }
@@ -74,51 +74,70 @@ fn items_of(segment: &str) -> Vec<String> {
         .collect()
 }
 
-/// An item may name several values joined by "&", "and" or "/" ("Male & Female"). The whole
-/// item is tried first, so labels that contain "and" ("Communities and Families") survive.
-/// With `fuzzy` false only exact matches count (cheap, for classifying segments).
-fn parts_of<T: Vocabulary>(item: &str, fuzzy: bool) -> Vec<(String, Option<(T, MatchQuality)>)> {
-    let matcher = |text: &str| {
-        if fuzzy {
-            T::match_label(text)
-        } else {
-            T::match_exact(text).map(|v| (v, MatchQuality::Exact))
-        }
-    };
-    if let Some(m) = matcher(item) {
-        return vec![(item.to_string(), Some(m))];
-    }
+/// The pieces of an item that names several values joined by "&", "and" or "/"
+/// ("Male & Female"); empty when it names one.
+fn pieces_of(item: &str) -> Vec<String> {
     let normalised = item.replace(" and ", " & ").replace(" AND ", " & ");
-    let pieces: Vec<&str> = normalised
+    let pieces: Vec<String> = normalised
         .split(['&', '/'])
         .map(str::trim)
         .filter(|s| !s.is_empty())
+        .map(str::to_string)
         .collect();
     if pieces.len() > 1 {
-        let matched: Vec<_> = pieces.iter().map(|p| matcher(p)).collect();
+        pieces
+    } else {
+        Vec::new()
+    }
+}
+
+/// An item with its normalised forms, made once and looked up in every vocabulary while the
+/// segment is classified.
+struct KeyedItem {
+    whole: LabelKey,
+    pieces: Vec<LabelKey>,
+}
+
+impl KeyedItem {
+    fn new(item: &str) -> KeyedItem {
+        KeyedItem {
+            whole: LabelKey::new(item),
+            pieces: pieces_of(item).iter().map(|p| LabelKey::new(p)).collect(),
+        }
+    }
+
+    /// Whether the item (whole, or every piece of it) is a value of `T`, exactly.
+    fn matches_exactly<T: Vocabulary>(&self) -> bool {
+        T::match_key(&self.whole).is_some()
+            || (!self.pieces.is_empty() && self.pieces.iter().all(|p| T::match_key(p).is_some()))
+    }
+}
+
+/// An item may name several values joined by "&", "and" or "/" ("Male & Female"). The whole
+/// item is tried first, so labels that contain "and" ("Communities and Families") survive.
+fn parts_of<T: Vocabulary>(item: &str) -> Vec<(String, Option<(T, MatchQuality)>)> {
+    if let Some(m) = T::match_label(item) {
+        return vec![(item.to_string(), Some(m))];
+    }
+    let pieces = pieces_of(item);
+    if !pieces.is_empty() {
+        let matched: Vec<_> = pieces.iter().map(|p| T::match_label(p)).collect();
         if matched.iter().all(Option::is_some) {
-            return pieces
-                .iter()
-                .zip(matched)
-                .map(|(p, m)| ((*p).to_string(), m))
-                .collect();
+            return pieces.into_iter().zip(matched).collect();
         }
     }
     vec![(item.to_string(), None)]
 }
 
-/// (exact, fuzzy) matches of the items; fuzzy matching is only tried when `fuzzy` is set.
-fn score<T: Vocabulary>(items: &[String], fuzzy: bool) -> (usize, usize) {
+/// (exact, fuzzy) matches of the items. Exact matching uses the precomputed keys; typo
+/// tolerance (costly) is only tried when `fuzzy` is set.
+fn score<T: Vocabulary>(items: &[String], keyed: &[KeyedItem], fuzzy: bool) -> (usize, usize) {
     let mut exact = 0;
     let mut fuzzy_count = 0;
-    for item in items {
-        let parts = parts_of::<T>(item, fuzzy);
-        if parts
-            .iter()
-            .all(|(_, m)| matches!(m, Some((_, MatchQuality::Exact))))
-        {
+    for (item, keys) in items.iter().zip(keyed) {
+        if keys.matches_exactly::<T>() {
             exact += 1;
-        } else if parts.iter().all(|(_, m)| m.is_some()) {
+        } else if fuzzy && parts_of::<T>(item).iter().all(|(_, m)| m.is_some()) {
             fuzzy_count += 1;
         }
     }
@@ -134,7 +153,7 @@ pub(super) fn terms<T: Vocabulary>(
 ) -> Vec<Term<T>> {
     let mut out = Vec::new();
     for item in items {
-        for (text, m) in parts_of::<T>(item, true) {
+        for (text, m) in parts_of::<T>(item) {
             let term = match m {
                 Some((value, MatchQuality::Exact)) => Term::Known(value),
                 Some((value, MatchQuality::Fuzzy)) => {
@@ -198,7 +217,8 @@ pub(super) fn is_bare_facet_line(text: &str) -> bool {
         && items.len() <= 12
         && items.iter().all(|item| {
             let single = std::slice::from_ref(item);
-            CANONICAL.iter().any(|f| f.score(single, false).0 == 1)
+            let keyed = [KeyedItem::new(item)];
+            CANONICAL.iter().any(|f| f.score(single, &keyed, false).0 == 1)
         })
 }
 
@@ -222,10 +242,19 @@ pub(super) fn facet_line(
         let items = items_of(segment);
         // Exact matching decides where it can; typo tolerance is only needed (and only paid
         // for) when no vocabulary knows any item of the segment.
-        let any_exact = CANONICAL.iter().any(|f| f.score(&items, false).0 > 0);
+        let keyed: Vec<KeyedItem> = items.iter().map(|i| KeyedItem::new(i)).collect();
+        let exact_scores: Vec<(usize, usize)> = CANONICAL
+            .iter()
+            .map(|f| f.score(&items, &keyed, false))
+            .collect();
+        let any_exact = exact_scores.iter().any(|s| s.0 > 0);
         let mut best: Option<(Field, (usize, usize))> = None;
-        for field in CANONICAL {
-            let s = field.score(&items, !any_exact);
+        for (field, exact_score) in CANONICAL.into_iter().zip(exact_scores) {
+            let s = if any_exact {
+                exact_score
+            } else {
+                field.score(&items, &keyed, true)
+            };
             if s == (0, 0) {
                 continue;
             }

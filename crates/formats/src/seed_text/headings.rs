@@ -130,7 +130,13 @@ const MAX_HEADING_LEN: usize = 120;
 
 /// The heading this line is, if it is one.
 pub(super) fn recognise(text: &str) -> Option<(Heading, HeadingMatch)> {
-    if text.is_empty() || text.chars().count() > MAX_HEADING_LEN || text.contains('|') {
+    // Headings never end like sentences; most prose lines are rejected here, cheaply.
+    if text.is_empty()
+        || text.len() > MAX_HEADING_LEN * 4
+        || text.ends_with(['.', ',', ';', '!', '?'])
+        || text.chars().count() > MAX_HEADING_LEN
+        || text.contains('|')
+    {
         return None;
     }
     let bare = without_hint(text);

@@ -109,9 +109,10 @@ pub(super) fn strip_bullet(text: &str) -> Option<&str> {
 /// Whether the text, lowercased, starts with the given lowercase words followed by a word
 /// boundary.
 pub(super) fn starts_with_words(text: &str, words: &str) -> bool {
-    let lower = text.to_lowercase();
-    lower.starts_with(words)
-        && lower[words.len()..]
+    // Compared in place: this runs on every line, and lowercasing whole lines was costly.
+    text.get(..words.len())
+        .is_some_and(|prefix| prefix.eq_ignore_ascii_case(words))
+        && text[words.len()..]
             .chars()
             .next()
             .is_none_or(|c| !c.is_alphanumeric())
@@ -131,19 +132,11 @@ pub(super) fn rating_value(text: &str) -> Option<&str> {
 
 /// An "Information correct at March 2021" line: returns the date text.
 pub(super) fn information_date(text: &str) -> Option<&str> {
-    const PREFIX: &str = "information correct at";
-    const PREFIX_AS_OF: &str = "information correct as at";
-    let lower = text.to_lowercase();
-    let rest_from = if lower.starts_with(PREFIX) {
-        PREFIX.len()
-    } else if lower.starts_with(PREFIX_AS_OF) {
-        PREFIX_AS_OF.len()
-    } else {
-        return None;
-    };
-    // Lowercasing keeps byte offsets for the ASCII prefix, so slicing the original is safe.
-    text.get(rest_from..)
-        .map(|r| r.trim_start_matches([':', ' ']).trim())
+    const PREFIXES: [&str; 2] = ["information correct as at", "information correct at"];
+    let prefix = PREFIXES
+        .into_iter()
+        .find(|p| text.get(..p.len()).is_some_and(|t| t.eq_ignore_ascii_case(p)))?;
+    Some(text[prefix.len()..].trim_start_matches([':', ' ']).trim())
 }
 
 /// "Image result for …" lines are debris of the web page the export was taken from.

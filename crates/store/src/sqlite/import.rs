@@ -7,11 +7,11 @@
 //!   chunk, so both cores work and the same memory is reused chunk after chunk;
 //! - whether a record changed is decided inside SQLite, by an upsert that only updates when
 //!   the stored JSON differs, so existing records are never read back out;
-//! - a revision is copied inside SQLite from the row just written, so each record's JSON is
-//!   handed to SQLite once.
+//! - a record's JSON is stored once, in its revision; the current row keeps only its hash,
+//!   which is what the upsert compares.
 
 use super::batch::{chunks, values_sql, MAX_PARAMS};
-use crate::{ImportItem, ImportOutcome, StoreError};
+use crate::{ImportBatches, ImportItem, ImportOutcome, StoreError};
 use preventory_core::vocab::Vocabulary;
 use preventory_core::{validation, Facet, Intervention};
 use serde_json::Value;
@@ -32,31 +32,31 @@ const CHUNK: usize = 1024;
 
 // Parameters per row of the upsert and of the revision insert (plus its author), checked
 // against SQLite's limit.
-const _: () = assert!(8 * CHUNK <= MAX_PARAMS && 3 * CHUNK < MAX_PARAMS);
+const _: () = assert!(8 * CHUNK <= MAX_PARAMS && 4 * CHUNK < MAX_PARAMS);
 
 /// Inserts new slugs and updates known ones whose JSON differs; identical records are left
 /// alone and, like every untouched row, are not returned. A new row's revision is 1, an
 /// updated row's is at least 2, which is how the caller tells them apart.
 const UPSERT_HEAD: &str = "INSERT INTO interventions (slug, title, needs_review, rating, \
-     information_correct_at, created_at, updated_at, record_json, current_revision)";
+     information_correct_at, created_at, updated_at, content_hash, current_revision)";
 /// The revision of a new row is always 1: a literal, not a parameter.
 const UPSERT_ROW: &str = "(?,?,?,?,?,?,?,?,1)";
 const UPSERT_TAIL: &str = "ON CONFLICT (slug) DO UPDATE SET title = excluded.title, \
      needs_review = excluded.needs_review, rating = excluded.rating, \
      information_correct_at = excluded.information_correct_at, \
-     updated_at = excluded.updated_at, record_json = excluded.record_json, \
+     updated_at = excluded.updated_at, content_hash = excluded.content_hash, \
      current_revision = interventions.current_revision + 1 \
-     WHERE interventions.record_json IS NOT excluded.record_json \
+     WHERE interventions.content_hash IS NOT excluded.content_hash \
      RETURNING id, slug, current_revision";
 
-/// Snapshots rows just written as their current revision; the row's `updated_at` is the
-/// revision's time. The `?` before VALUES is the author.
+/// Records the rows just written as their current revision, with their JSON; the row's
+/// `updated_at` is the revision's time. The `?` before VALUES is the author.
 const REVISION_HEAD: &str = "INSERT INTO revisions (intervention_id, number, author, summary, \
      source, created_at, record_json) \
-     SELECT i.id, i.current_revision, ?, v.column2, v.column3, i.updated_at, i.record_json \
+     SELECT i.id, i.current_revision, ?, v.column2, v.column3, i.updated_at, v.column4 \
      FROM (";
 const REVISION_TAIL: &str = ") AS v CROSS JOIN interventions AS i ON i.id = v.column1";
-const REVISION_ROW: &str = "(?,?,?)";
+const REVISION_ROW: &str = "(?,?,?,?)";
 
 /// A chunk's facet values go in as one JSON object, `{"<row id>": ["<facet>:<value>", …]}`:
 /// one text parameter is cheaper to bind than three per row, and plain string functions are
@@ -71,6 +71,7 @@ struct Prepared<'a> {
     record: &'a Intervention,
     source: &'a str,
     json: String,
+    hash: [u8; 32],
     facets: Vec<(&'static str, String)>,
 }
 
@@ -86,30 +87,74 @@ pub(super) async fn import(
     items: Vec<ImportItem>,
     author: &str,
 ) -> Result<ImportOutcome, StoreError> {
-    if items.is_empty() {
-        return Ok(ImportOutcome::default());
-    }
-    check(&items)?;
-    let now = now_utc()?;
+    let (sender, receiver) = tokio::sync::mpsc::channel(1);
+    // The receiver is still alive, so this cannot fail; if it somehow did, the import below
+    // would simply see no records.
+    let _ = sender.send(Ok(items)).await;
+    drop(sender);
+    import_batches(pool, receiver, author).await
+}
 
-    // IMMEDIATE takes the write lock up front: what the upsert compares against must not
-    // change under it, and a deferred transaction could fail to upgrade half-way.
-    let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
+/// Stores batches as they arrive, all in one transaction; see [`crate::Store::import_batches`].
+pub(super) async fn import_batches(
+    pool: &SqlitePool,
+    mut batches: ImportBatches,
+    author: &str,
+) -> Result<ImportOutcome, StoreError> {
+    let now = now_utc()?;
+    let mut seen = HashSet::new();
     let mut outcome = ImportOutcome::default();
-    let mut rounds = chunks(&items, CHUNK);
+    let mut tx: Option<sqlx::Transaction<'_, sqlx::Sqlite>> = None;
+    while let Some(batch) = batches.recv().await {
+        // Returning early drops the transaction, which rolls everything back.
+        let items = batch.map_err(StoreError::Aborted)?;
+        if items.is_empty() {
+            continue;
+        }
+        check(&items, &mut seen)?;
+        if tx.is_none() {
+            // IMMEDIATE takes the write lock up front: what the upsert compares against must
+            // not change under it, and a deferred transaction could fail to upgrade half-way.
+            tx = Some(pool.begin_with("BEGIN IMMEDIATE").await?);
+        }
+        if let Some(tx) = tx.as_mut() {
+            write_items(tx, &items, &now, author, &mut outcome).await?;
+        }
+    }
+    if let Some(tx) = tx {
+        tx.commit().await?;
+    }
+    tracing::debug!(
+        created = outcome.created.len(),
+        updated = outcome.updated.len(),
+        unchanged = outcome.unchanged.len(),
+        "import committed"
+    );
+    Ok(outcome)
+}
+
+/// Writes checked items chunk by chunk inside the open transaction.
+async fn write_items(
+    tx: &mut SqliteConnection,
+    items: &[ImportItem],
+    now: &str,
+    author: &str,
+    outcome: &mut ImportOutcome,
+) -> Result<(), StoreError> {
+    let mut rounds = chunks(items, CHUNK);
     let mut next = rounds.next().map(prepare).transpose()?;
     while let Some(current) = next.take() {
         // `biased` polls the upsert first, so its statement is on SQLite's worker thread
         // before this thread starts serialising the following chunk.
         let (written, following) = tokio::join!(biased;
-            upsert(&mut tx, &current, &now),
+            upsert(&mut *tx, &current, now),
             async { rounds.next().map(prepare).transpose() },
         );
         let written = written?;
         next = following?;
         if !written.is_empty() {
-            record_revisions(&mut tx, &current, &written, author).await?;
-            replace_facet_values(&mut tx, &current, &written).await?;
+            record_revisions(&mut *tx, &current, &written, author).await?;
+            replace_facet_values(&mut *tx, &current, &written).await?;
         }
         for p in &current {
             let slug = p.record.slug.clone();
@@ -120,20 +165,12 @@ pub(super) async fn import(
             }
         }
     }
-    tx.commit().await?;
-    tracing::debug!(
-        created = outcome.created.len(),
-        updated = outcome.updated.len(),
-        unchanged = outcome.unchanged.len(),
-        "import committed"
-    );
-    Ok(outcome)
+    Ok(())
 }
 
-/// Refuses the whole batch, before anything is written, if any record is invalid or a slug
-/// comes twice.
-fn check(items: &[ImportItem]) -> Result<(), StoreError> {
-    let mut seen = HashSet::with_capacity(items.len());
+/// Refuses the import, before this batch is written, if any record is invalid or a slug
+/// comes twice (in this batch or an earlier one of the same import).
+fn check(items: &[ImportItem], seen: &mut HashSet<String>) -> Result<(), StoreError> {
     for item in items {
         let slug = item.record.slug.as_str();
         let problems = validation::validate(&item.record);
@@ -145,7 +182,7 @@ fn check(items: &[ImportItem]) -> Result<(), StoreError> {
                 .join("; ");
             return Err(invalid(slug, message));
         }
-        if !seen.insert(slug) {
+        if !seen.insert(slug.to_string()) {
             return Err(invalid(slug, "appears more than once in the batch"));
         }
     }
@@ -168,10 +205,12 @@ fn prepare(items: &[ImportItem]) -> Result<Vec<Prepared<'_>>, StoreError> {
                         .map(move |id| (facet.param(), id))
                 })
                 .collect();
+            let hash = *blake3::hash(json.as_bytes()).as_bytes();
             Ok(Prepared {
                 record,
                 source: &item.source,
                 json,
+                hash,
                 facets,
             })
         })
@@ -215,7 +254,7 @@ async fn upsert(
             .bind(r.information_correct_at.map(|date| date.to_string()))
             .bind(now)
             .bind(now)
-            .bind(p.json.as_str());
+            .bind(&p.hash[..]);
     }
     let rows = query.fetch_all(&mut *conn).await?;
     let mut written = HashMap::with_capacity(rows.len());
@@ -237,7 +276,7 @@ async fn record_revisions(
     written: &HashMap<String, Written>,
     author: &str,
 ) -> Result<(), StoreError> {
-    let rows: Vec<(i64, String, Option<&str>)> = chunk
+    let rows: Vec<(i64, String, Option<&str>, &str)> = chunk
         .iter()
         .filter_map(|p| {
             let w = written.get(p.record.slug.as_str())?;
@@ -247,14 +286,23 @@ async fn record_revisions(
                 (_, true) => "Changed by a re-import".to_string(),
                 (_, false) => format!("Changed by a re-import from {}", p.source),
             };
-            Some((w.id, summary, (!p.source.is_empty()).then_some(p.source)))
+            Some((
+                w.id,
+                summary,
+                (!p.source.is_empty()).then_some(p.source),
+                p.json.as_str(),
+            ))
         })
         .collect();
     for part in chunks(&rows, CHUNK) {
         let sql = values_sql(REVISION_HEAD, REVISION_ROW, part.len(), REVISION_TAIL);
         let mut query = sqlx::query(&sql).bind(author);
-        for (id, summary, source) in part {
-            query = query.bind(*id).bind(summary.as_str()).bind(*source);
+        for (id, summary, source, json) in part {
+            query = query
+                .bind(*id)
+                .bind(summary.as_str())
+                .bind(*source)
+                .bind(*json);
         }
         query.execute(&mut *conn).await?;
     }

@@ -5,6 +5,11 @@ use preventory_core::Intervention;
 use sqlx::sqlite::SqliteRow;
 use sqlx::{Row, SqlitePool};
 
+/// Current records: each row with the JSON of its current revision.
+const CURRENT: &str = "SELECT i.slug, r.record_json, i.current_revision, i.updated_at \
+     FROM interventions i JOIN revisions r \
+     ON r.intervention_id = i.id AND r.number = i.current_revision";
+
 /// Parses a stored record, checking it is the record its row says it is.
 fn parse_record(slug: &str, json: &str) -> Result<Intervention, StoreError> {
     let record: Intervention = serde_json::from_str(json).map_err(|e| StoreError::Corrupt {
@@ -20,7 +25,7 @@ fn parse_record(slug: &str, json: &str) -> Result<Intervention, StoreError> {
     Ok(record)
 }
 
-/// A row of `SELECT slug, record_json, current_revision, updated_at`.
+/// A row of [`CURRENT`].
 fn stored_record(row: &SqliteRow) -> Result<StoredRecord, StoreError> {
     let slug: &str = row.try_get("slug")?;
     Ok(StoredRecord {
@@ -31,12 +36,10 @@ fn stored_record(row: &SqliteRow) -> Result<StoredRecord, StoreError> {
 }
 
 pub(super) async fn get(pool: &SqlitePool, slug: &str) -> Result<Option<StoredRecord>, StoreError> {
-    let row = sqlx::query(
-        "SELECT slug, record_json, current_revision, updated_at FROM interventions WHERE slug = ?",
-    )
-    .bind(slug)
-    .fetch_optional(pool)
-    .await?;
+    let row = sqlx::query(&format!("{CURRENT} WHERE i.slug = ?"))
+        .bind(slug)
+        .fetch_optional(pool)
+        .await?;
     row.as_ref().map(stored_record).transpose()
 }
 
@@ -62,11 +65,9 @@ pub(super) async fn list(pool: &SqlitePool) -> Result<Vec<RecordSummary>, StoreE
 }
 
 pub(super) async fn all_records(pool: &SqlitePool) -> Result<Vec<StoredRecord>, StoreError> {
-    let rows = sqlx::query(
-        "SELECT slug, record_json, current_revision, updated_at FROM interventions ORDER BY slug",
-    )
-    .fetch_all(pool)
-    .await?;
+    let rows = sqlx::query(&format!("{CURRENT} ORDER BY i.slug"))
+        .fetch_all(pool)
+        .await?;
     rows.iter().map(stored_record).collect()
 }
 
