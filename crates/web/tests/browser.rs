@@ -1,0 +1,491 @@
+//! The public site in a real headless Chromium, driven over WebDriver (chromedriver): axe-core
+//! finds no accessibility violations, the pages work with JavaScript switched off, no request
+//! leaves the test server and no cookie is ever set.
+//!
+//! Needs `/usr/bin/chromium`, `/usr/bin/chromedriver` and `tools/browser/node_modules/axe-core`;
+//! `scripts/install-test-deps` installs them (CI runs it). Without them these tests fail.
+
+mod common;
+
+use common::{start_with, TestServer};
+use fantoccini::{Client, ClientBuilder, Locator};
+use preventory_core::record::section;
+use preventory_core::Intervention;
+use preventory_formats::seed_text;
+use serde_json::{json, Value};
+use std::future::Future;
+use std::net::{Ipv4Addr, TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+use tempfile::TempDir;
+
+const CHROMIUM: &str = "/usr/bin/chromium";
+const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
+const INSTALL_HINT: &str = "run scripts/install-test-deps";
+
+/// The four example records of `data/examples/`, as `preventory serve` loads them.
+const EXAMPLES: [(&str, &[u8]); 4] = [
+    (
+        "000_539f00f589d4a362.txt",
+        include_bytes!("../../../data/examples/000_539f00f589d4a362.txt"),
+    ),
+    (
+        "001_327a9cf11ad9e4a1.txt",
+        include_bytes!("../../../data/examples/001_327a9cf11ad9e4a1.txt"),
+    ),
+    (
+        "002_2adcaa1ea715119c.txt",
+        include_bytes!("../../../data/examples/002_2adcaa1ea715119c.txt"),
+    ),
+    (
+        "003_872480d8329dbb3f.txt",
+        include_bytes!("../../../data/examples/003_872480d8329dbb3f.txt"),
+    ),
+];
+
+/// Two record pages every browser test looks at.
+const RECORD_PAGES: [&str; 2] = [
+    "/interventions/internet-sex-offender-treatment-programme",
+    "/interventions/stopso",
+];
+
+/// A path no route serves, for the 404 page.
+const MISSING_PAGE: &str = "/interventions/no-such-intervention";
+
+/// The axe-core rule tags the site must pass.
+const AXE_TAGS: [&str; 5] = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"];
+
+/// Parses the example records, failing the test on any parse error.
+fn examples() -> Vec<Intervention> {
+    EXAMPLES
+        .iter()
+        .map(|(name, bytes)| {
+            seed_text::parse(name, bytes)
+                .unwrap_or_else(|e| panic!("example {name}:{}: {}: {}", e.line, e.field, e.message))
+                .record
+        })
+        .collect()
+}
+
+/// Where `npm ci --prefix tools/browser` puts axe-core.
+fn axe_path() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../tools/browser/node_modules/axe-core/axe.min.js")
+}
+
+/// Fails the test, with the fix, when Chromium, chromedriver or axe-core is missing.
+fn require_tools() {
+    for tool in [Path::new(CHROMIUM), Path::new(CHROMEDRIVER), &axe_path()] {
+        assert!(
+            tool.is_file(),
+            "{} is missing: {INSTALL_HINT}",
+            tool.display()
+        );
+    }
+}
+
+/// A free TCP port on loopback: bind port 0, read the port the system chose, release it.
+fn free_port() -> u16 {
+    let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, 0)).expect("bind a free port");
+    listener.local_addr().expect("local address").port()
+}
+
+/// A running chromedriver, in its own process group. Dropping it kills the whole group, so
+/// chromedriver and every Chromium process it started go away even when a test fails.
+struct Driver {
+    child: Child,
+    port: u16,
+    /// Chromium's profile and chromedriver's log; removed on drop.
+    dir: TempDir,
+}
+
+impl Driver {
+    /// Starts chromedriver on a free loopback port and waits until it accepts connections.
+    fn start() -> Driver {
+        use std::os::unix::process::CommandExt;
+
+        require_tools();
+        let dir = tempfile::tempdir().expect("temporary directory");
+        let port = free_port();
+        let child = Command::new(CHROMEDRIVER)
+            .arg(format!("--port={port}"))
+            .arg(format!(
+                "--log-path={}",
+                dir.path().join("chromedriver.log").display()
+            ))
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .process_group(0)
+            .spawn()
+            .unwrap_or_else(|e| panic!("cannot start {CHROMEDRIVER}: {e}: {INSTALL_HINT}"));
+        let mut driver = Driver { child, port, dir };
+
+        let deadline = Instant::now() + Duration::from_secs(20);
+        loop {
+            if TcpStream::connect((Ipv4Addr::LOCALHOST, port)).is_ok() {
+                return driver;
+            }
+            if let Ok(Some(status)) = driver.child.try_wait() {
+                panic!("chromedriver exited with {status}:\n{}", driver.log());
+            }
+            assert!(
+                Instant::now() < deadline,
+                "chromedriver did not answer on port {port} within 20 s:\n{}",
+                driver.log()
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    /// chromedriver's log so far, to explain a failure.
+    fn log(&self) -> String {
+        std::fs::read_to_string(self.dir.path().join("chromedriver.log")).unwrap_or_default()
+    }
+
+    /// Opens a headless Chromium session, with JavaScript on or off, that cannot reach any
+    /// host but loopback.
+    async fn session(&self, javascript: bool) -> Client {
+        let profile = self.dir.path().join("profile");
+        let mut args = vec![
+            "--headless=new".to_string(),
+            "--no-sandbox".into(),
+            "--disable-gpu".into(),
+            "--disable-dev-shm-usage".into(),
+            "--disable-background-networking".into(),
+            "--disable-component-update".into(),
+            "--disable-sync".into(),
+            "--no-first-run".into(),
+            "--disable-quic".into(),
+            // Every host name fails to resolve, so nothing can leave the machine; the test
+            // server is addressed by its IP literal.
+            "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1".into(),
+            format!("--user-data-dir={}", profile.display()),
+        ];
+        let mut options = json!({ "binary": CHROMIUM });
+        if !javascript {
+            args.push("--blink-settings=scriptEnabled=false".into());
+            options["prefs"] = json!({ "profile.managed_default_content_settings.javascript": 2 });
+        }
+        options["args"] = json!(args);
+        let mut capabilities = serde_json::Map::new();
+        capabilities.insert("browserName".into(), json!("chrome"));
+        capabilities.insert("goog:chromeOptions".into(), options);
+
+        let connector = hyper_util::client::legacy::connect::HttpConnector::new();
+        ClientBuilder::new(connector)
+            .capabilities(capabilities)
+            .connect(&format!("http://127.0.0.1:{}", self.port))
+            .await
+            .unwrap_or_else(|e| panic!("cannot open a Chromium session: {e}\n{}", self.log()))
+    }
+}
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        // A negative pid names the process group (chromedriver's own pid, see `process_group`).
+        let group = format!("-{}", self.child.id());
+        let _ = Command::new("kill")
+            .args(["-KILL", "--", &group])
+            .stderr(Stdio::null())
+            .status();
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Runs `test` against a fresh server holding the example records and a fresh Chromium session
+/// (JavaScript on or off). The session is closed and chromedriver stopped whatever happens; a
+/// panic in `test` is then re-raised.
+async fn with_browser<F, Fut>(javascript: bool, test: F)
+where
+    F: FnOnce(Client, String) -> Fut,
+    Fut: Future<Output = ()> + Send + 'static,
+{
+    let server: TestServer = start_with(examples()).await;
+    let driver = Driver::start();
+    let client = driver.session(javascript).await;
+    let outcome = tokio::spawn(test(client.clone(), server.base.clone())).await;
+    let _ = client.close().await;
+    drop(driver);
+    drop(server);
+    if let Err(e) = outcome {
+        match e.try_into_panic() {
+            Ok(panic) => std::panic::resume_unwind(panic),
+            Err(e) => panic!("browser test did not finish: {e}"),
+        }
+    }
+}
+
+/// Loads `path` from the server at `base`.
+async fn open(client: &Client, base: &str, path: &str) {
+    client
+        .goto(&format!("{base}{path}"))
+        .await
+        .unwrap_or_else(|e| panic!("open {path}: {e}"));
+}
+
+/// The visible text of the first element matching `css`.
+async fn text_of(client: &Client, css: &str) -> String {
+    client
+        .find(Locator::Css(css))
+        .await
+        .unwrap_or_else(|e| panic!("find {css}: {e}"))
+        .text()
+        .await
+        .unwrap_or_else(|e| panic!("text of {css}: {e}"))
+}
+
+/// The visible text of every element matching `css`.
+async fn texts_of(client: &Client, css: &str) -> Vec<String> {
+    let mut texts = Vec::new();
+    for element in client
+        .find_all(Locator::Css(css))
+        .await
+        .unwrap_or_else(|e| panic!("find {css}: {e}"))
+    {
+        texts.push(element.text().await.expect("element text"));
+    }
+    texts
+}
+
+/// Injects axe-core into the current page, runs it with [`AXE_TAGS`], and fails with a
+/// readable description of every violation.
+async fn assert_accessible(client: &Client, path: &str, axe: &str) {
+    // Scripts injected over WebDriver run in the page but are not subject to its CSP
+    // (`script-src 'self'`); the check below proves axe really arrived.
+    client
+        .execute(axe, vec![])
+        .await
+        .unwrap_or_else(|e| panic!("inject axe-core into {path}: {e}"));
+    let loaded = client
+        .execute(
+            "return typeof axe === 'object' && typeof axe.run === 'function';",
+            vec![],
+        )
+        .await
+        .expect("look for axe");
+    assert_eq!(loaded, json!(true), "axe-core did not load into {path}");
+
+    let result = client
+        .execute_async(
+            r#"const [tags, done] = arguments;
+            axe.run(document, { runOnly: { type: 'tag', values: tags }, resultTypes: ['violations'] })
+              .then(r => done({ violations: r.violations }), e => done({ error: String(e) }));"#,
+            vec![json!(AXE_TAGS)],
+        )
+        .await
+        .unwrap_or_else(|e| panic!("run axe-core on {path}: {e}"));
+    if let Some(error) = result.get("error") {
+        panic!("axe-core failed on {path}: {error}");
+    }
+    let violations = result["violations"].as_array().expect("violations list");
+    if violations.is_empty() {
+        return;
+    }
+    let mut report = format!(
+        "{} accessibility violation(s) on {path}:\n",
+        violations.len()
+    );
+    for v in violations {
+        let node = &v["nodes"][0];
+        report.push_str(&format!(
+            "- {} ({}): {}\n  {} node(s); first: {} {}\n  {}\n",
+            v["id"].as_str().unwrap_or("?"),
+            v["impact"].as_str().unwrap_or("?"),
+            v["help"].as_str().unwrap_or("?"),
+            v["nodes"].as_array().map_or(0, Vec::len),
+            node["target"],
+            node["html"].as_str().unwrap_or(""),
+            node["failureSummary"]
+                .as_str()
+                .unwrap_or("")
+                .replace('\n', "\n  "),
+        ));
+    }
+    panic!("{report}");
+}
+
+/// Fails unless every resource the current page loaded, and the page itself, came from
+/// `base`, and the page sees no cookie.
+async fn assert_stays_local(client: &Client, base: &str, path: &str) {
+    let loaded = client
+        .execute(
+            "return performance.getEntriesByType('navigation')
+                .concat(performance.getEntriesByType('resource'))
+                .map(e => e.name);",
+            vec![],
+        )
+        .await
+        .expect("read performance entries");
+    let urls: Vec<&str> = loaded
+        .as_array()
+        .expect("list of entries")
+        .iter()
+        .map(|u| u.as_str().expect("entry name"))
+        .collect();
+    assert!(!urls.is_empty(), "{path}: no navigation entry");
+    let prefix = format!("{base}/");
+    for url in &urls {
+        assert!(
+            url.starts_with(&prefix),
+            "{path} loaded {url} from another origin"
+        );
+    }
+    assert!(
+        urls.iter()
+            .any(|u| u.contains("/static/") && u.ends_with(".css")),
+        "{path}: the stylesheet did not load: {urls:?}"
+    );
+    let cookie = client
+        .execute("return document.cookie;", vec![])
+        .await
+        .expect("read document.cookie");
+    assert_eq!(cookie, json!(""), "{path} set a cookie");
+}
+
+/// Whether the current document has scripting enabled, as its HTML parser sees it: with
+/// scripting off, the content of `<noscript>` is parsed as elements rather than as text.
+async fn scripting_enabled(client: &Client) -> Value {
+    client
+        .execute(
+            "const d = document.createElement('div');
+             d.innerHTML = '<noscript><i></i></noscript>';
+             return d.querySelector('noscript i') === null;",
+            vec![],
+        )
+        .await
+        .expect("test whether scripting is enabled")
+}
+
+/// axe-core with the standard WCAG 2.1 A/AA and best-practice rules finds nothing on `paths`.
+async fn axe_finds_nothing_on(paths: &'static [&'static str]) {
+    require_tools();
+    let axe = std::fs::read_to_string(axe_path())
+        .unwrap_or_else(|e| panic!("read {}: {e}: {INSTALL_HINT}", axe_path().display()));
+    with_browser(true, move |client, base| async move {
+        for path in paths {
+            open(&client, &base, path).await;
+            assert_accessible(&client, path, &axe).await;
+        }
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_list_page_has_no_accessibility_violations() {
+    axe_finds_nothing_on(&["/"]).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn record_pages_have_no_accessibility_violations() {
+    axe_finds_nothing_on(&RECORD_PAGES).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_not_found_page_has_no_accessibility_violations() {
+    axe_finds_nothing_on(&[MISSING_PAGE]).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_site_works_without_javascript() {
+    let records = examples();
+    with_browser(false, move |client, base| async move {
+        // JavaScript really is off: the HTML parser of a document without scripting reads
+        // the content of <noscript> as elements (with scripting it is raw text).
+        open(&client, &base, "/").await;
+        assert_eq!(
+            scripting_enabled(&client).await,
+            json!(false),
+            "JavaScript is still on"
+        );
+
+        // The list shows every record.
+        let list = text_of(&client, "main").await;
+        for record in &records {
+            assert!(
+                list.contains(&record.title),
+                "the list lacks {:?}",
+                record.title
+            );
+        }
+
+        // Following a link from the list opens the record.
+        let stopso = records
+            .iter()
+            .find(|r| r.slug == "stopso")
+            .expect("the stopso example");
+        client
+            .find(Locator::LinkText(&stopso.title))
+            .await
+            .unwrap_or_else(|e| panic!("link to {:?}: {e}", stopso.title))
+            .click()
+            .await
+            .expect("follow the link");
+        let url = client.current_url().await.expect("current URL");
+        assert_eq!(url.path(), "/interventions/stopso");
+        assert_eq!(text_of(&client, "h1").await, stopso.title);
+
+        // Each record page shows its sections and its contact.
+        for path in RECORD_PAGES {
+            let slug = path.rsplit('/').next().expect("slug");
+            let record = records.iter().find(|r| r.slug == slug).expect("record");
+            open(&client, &base, path).await;
+            assert_eq!(text_of(&client, "h1").await, record.title, "{path}");
+            let headings = texts_of(&client, "main h2").await;
+            for (key, heading) in section::KNOWN {
+                if record.sections.contains_key(key) {
+                    assert!(
+                        headings.iter().any(|h| h == heading),
+                        "{path}: no section {heading:?} in {headings:?}"
+                    );
+                }
+            }
+            assert!(
+                !record.contact.is_empty(),
+                "{path}: the example has a contact"
+            );
+            assert!(
+                headings.iter().any(|h| h == "Contact"),
+                "{path}: no contact"
+            );
+            let contact = text_of(&client, "section[aria-labelledby=contact]").await;
+            let expected = record
+                .contact
+                .organisation
+                .iter()
+                .chain(&record.contact.emails)
+                .chain(&record.contact.phones);
+            for item in expected {
+                assert!(
+                    contact.contains(item.as_str()),
+                    "{path}: contact lacks {item:?}"
+                );
+            }
+        }
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn no_request_leaves_the_server_and_no_cookie_is_set() {
+    with_browser(true, |client, base| async move {
+        open(&client, &base, "/").await;
+        assert_eq!(
+            scripting_enabled(&client).await,
+            json!(true),
+            "JavaScript is off"
+        );
+        let mut paths = vec!["/"];
+        paths.extend(RECORD_PAGES);
+        paths.push(MISSING_PAGE);
+        for path in paths {
+            open(&client, &base, path).await;
+            assert_stays_local(&client, &base, path).await;
+        }
+        let cookies = client.get_all_cookies().await.expect("read cookies");
+        assert!(cookies.is_empty(), "the browser holds cookies: {cookies:?}");
+    })
+    .await;
+}
