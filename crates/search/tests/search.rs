@@ -1,0 +1,785 @@
+//! Behaviour of the search engine on fictional, example and synthetic records.
+
+mod common;
+
+use common::{examples, expected_counts, fictional, synthetic_records, Fiction};
+use preventory_core::{Facet, Intervention};
+use preventory_search::{
+    IndexOrigin, SearchError, SearchIndex, SearchRequest, SearchResponse, Sort, META_FILE,
+    SCHEMA_VERSION,
+};
+use std::collections::BTreeMap;
+use std::convert::Infallible;
+
+fn index(records: &[Intervention]) -> SearchIndex {
+    SearchIndex::in_memory(records).unwrap_or_else(|e| panic!("{e}"))
+}
+
+fn run(index: &SearchIndex, request: &SearchRequest) -> SearchResponse {
+    index
+        .search(request)
+        .unwrap_or_else(|e| panic!("{:?}: {e}", request.query))
+}
+
+fn slugs(r: &SearchResponse) -> Vec<&str> {
+    r.results.iter().map(|h| h.slug.as_str()).collect()
+}
+
+fn find(index: &SearchIndex, q: &str) -> Vec<String> {
+    slugs(&run(index, &SearchRequest::new(q).page(1, 100)))
+        .into_iter()
+        .map(String::from)
+        .collect()
+}
+
+#[test]
+fn stemming_finds_other_forms_of_a_word() {
+    let idx = index(&fictional());
+    let hits = find(&idx, "treatments");
+    assert!(
+        hits.contains(&"fictional-treatment-programme".to_string()),
+        "{hits:?}"
+    );
+    // Any case, any form: "Treatment" in the title, "treatment" in the text.
+    let hits = find(&idx, "TREATMENTS");
+    assert!(
+        hits.contains(&"fictional-treatment-programme".to_string()),
+        "{hits:?}"
+    );
+    let hits = find(&idx, "workshop");
+    assert_eq!(hits, vec!["example-family-workshops"]);
+}
+
+#[test]
+fn a_title_match_ranks_above_a_body_match() {
+    let idx = index(&fictional());
+    // "treatment" is in one title and in the other record's body only.
+    let hits = find(&idx, "treatment");
+    assert_eq!(
+        hits.first().map(String::as_str),
+        Some("fictional-treatment-programme")
+    );
+    assert!(hits.contains(&"example-family-workshops".to_string()));
+}
+
+#[test]
+fn every_word_must_match_and_more_words_narrow() {
+    let idx = index(&fictional());
+    let one = find(&idx, "invented");
+    let two = find(&idx, "invented workshops");
+    assert!(one.len() > two.len());
+    assert_eq!(two, vec!["example-family-workshops"]);
+    assert!(find(&idx, "invented zzzzunknownword").is_empty());
+    // Common words do not narrow (nor empty) the results, unless they are all there is.
+    assert_eq!(find(&idx, "the invented workshops of"), two);
+    assert_eq!(find(&idx, "zzzz of the"), Vec::<String>::new());
+    assert!(!find(&idx, "for").is_empty());
+}
+
+#[test]
+fn quoted_phrases_match_words_in_a_row_only() {
+    let idx = index(&fictional());
+    let words = find(&idx, "group work");
+    assert!(words.contains(&"placeholder-group-work".to_string()));
+    assert!(words.contains(&"sample-school-lessons".to_string()));
+    // "work in a group" has both words but not in a row.
+    let phrase = find(&idx, "\"work in a group\"");
+    assert_eq!(phrase, vec!["placeholder-group-work"]);
+    let phrase = find(&idx, "\"group work\"");
+    assert!(phrase.contains(&"sample-school-lessons".to_string()));
+    assert!(phrase.contains(&"placeholder-group-work".to_string()));
+    assert!(!phrase.contains(&"example-family-workshops".to_string()));
+
+    // Every pair of a longer phrase present, but not in a row: no match.
+    let records = vec![
+        Fiction::new("apart", "Apart")
+            .summary("A personal safety check, then a safety plan.")
+            .build(),
+        Fiction::new("together", "Together")
+            .summary("Each has a personal safety plan.")
+            .build(),
+    ];
+    let idx = index(&records);
+    assert_eq!(find(&idx, "\"personal safety plan\""), vec!["together"]);
+    let mut both = find(&idx, "personal safety plan");
+    both.sort();
+    assert_eq!(both, vec!["apart", "together"]);
+    // Phrases do not run from one field into the next.
+    let records = vec![Fiction::new("split", "Ends with personal")
+        .summary("Safety plan first.")
+        .build()];
+    assert!(find(&index(&records), "\"personal safety\"").is_empty());
+}
+
+#[test]
+fn one_typo_is_tolerated_in_longer_words_and_exact_matches_rank_first() {
+    let idx = index(&fictional());
+    let hits = find(&idx, "progamme");
+    // The record that has the typo itself ranks first; records with "programme" follow.
+    assert_eq!(
+        hits.first().map(String::as_str),
+        Some("dummy-progamme-typo")
+    );
+    assert!(
+        hits.contains(&"fictional-treatment-programme".to_string()),
+        "{hits:?}"
+    );
+    let hits = find(&idx, "programe");
+    assert!(
+        hits.contains(&"fictional-treatment-programme".to_string()),
+        "{hits:?}"
+    );
+    // Four letters: no tolerance ("grop" is not "group").
+    assert!(find(&idx, "grop").is_empty());
+    assert!(!find(&idx, "group").is_empty());
+}
+
+#[test]
+fn typo_tolerance_works_on_the_examples() {
+    let idx = index(&examples());
+    let exact = find(&idx, "programme");
+    let typo = find(&idx, "progamme");
+    assert!(!exact.is_empty());
+    for slug in &exact {
+        assert!(typo.contains(slug), "{slug} not found by the typo");
+    }
+}
+
+#[test]
+fn old_terms_find_services_described_in_preferred_or_legal_terms() {
+    let idx = index(&examples());
+    let r = run(&idx, &SearchRequest::new("child pornography"));
+    let titles: Vec<&str> = r.results.iter().map(|h| h.title.as_str()).collect();
+    assert!(
+        titles.contains(&"Internet Sex Offender Treatment Programme"),
+        "{titles:?}"
+    );
+    assert_eq!(
+        r.expanded_terms.first().map(String::as_str),
+        Some("child sexual abuse material")
+    );
+    assert!(r.expanded_terms.iter().all(|t| !t.contains("porn")));
+    assert!(!r.help_seeking);
+    // The snippet shows where the record says it in its own words.
+    let isotp = r
+        .results
+        .iter()
+        .find(|h| h.title == "Internet Sex Offender Treatment Programme")
+        .unwrap_or_else(|| panic!("no I-SOTP"));
+    assert!(isotp.snippet.contains("<mark>"), "{}", isotp.snippet);
+
+    // Labels that are not our wording still find the programmes for people convicted.
+    let hits = find(&idx, "sex offenders");
+    assert!(hits.len() >= 2, "{hits:?}");
+}
+
+#[test]
+fn help_seeking_phrases_lead_to_confidential_self_referral_services() {
+    let idx = index(&fictional());
+    let r = run(&idx, &SearchRequest::new("I can't stop looking"));
+    assert!(r.help_seeking);
+    assert_eq!(slugs(&r).first().copied(), Some("mock-helpline"));
+    assert_eq!(
+        r.expanded_terms.first().map(String::as_str),
+        Some("self-referral")
+    );
+    // Self-referral given only in the structured eligibility still counts.
+    let mut hidden = Fiction::new("quiet-service", "Quiet Service")
+        .summary("A fictional service.")
+        .self_referral()
+        .build();
+    hidden.eligibility.anonymous = Some(true);
+    let idx = index(&[hidden]);
+    assert_eq!(
+        find(&idx, "worried about my thoughts"),
+        vec!["quiet-service"]
+    );
+}
+
+#[test]
+fn snippets_mark_matches_and_escape_text() {
+    let records = vec![Fiction::new("esc", "Escaping Example")
+        .summary("Summary <script>alert(1)</script> & more.")
+        .section(
+            "description",
+            "Words before. The <b>treatment</b> programme uses \"quotes\" & ampersands.",
+        )
+        .build()];
+    let idx = index(&records);
+    let r = run(&idx, &SearchRequest::new("treatment"));
+    let s = &r.results[0].snippet;
+    assert!(s.contains("<mark>treatment</mark>"), "{s}");
+    assert!(!s.contains("<b>") && !s.contains("<script>"), "{s}");
+    assert!(s.contains("&lt;b&gt;"), "{s}");
+    // Title-only match: the start of the summary, escaped.
+    let r = run(&idx, &SearchRequest::new("escaping"));
+    assert!(r.results[0].snippet.starts_with("Summary &lt;script&gt;"));
+    // Browsing: the summary too.
+    let r = run(&idx, &SearchRequest::default());
+    assert!(r.results[0].snippet.starts_with("Summary &lt;script&gt;"));
+}
+
+#[test]
+fn filters_are_or_within_a_facet_and_and_across_facets() {
+    let idx = index(&fictional());
+    let r = run(&idx, &SearchRequest::default().filter(Facet::Country, "GB"));
+    assert_eq!(r.total, 3);
+    let r = run(
+        &idx,
+        &SearchRequest::default()
+            .filter(Facet::Country, "GB")
+            .filter(Facet::Country, "DE"),
+    );
+    assert_eq!(r.total, 4);
+    let r = run(
+        &idx,
+        &SearchRequest::default()
+            .filter(Facet::Country, "GB")
+            .filter(Facet::Country, "DE")
+            .filter(Facet::PreventionLevel, "secondary"),
+    );
+    let mut got = slugs(&r);
+    got.sort();
+    assert_eq!(got, vec!["dummy-progamme-typo", "mock-helpline"]);
+    let r = run(
+        &idx,
+        &SearchRequest::default().filter(Facet::Rating, "unrated"),
+    );
+    assert_eq!(r.total, 2);
+    // An unknown value matches nothing, and is not an error.
+    let r = run(
+        &idx,
+        &SearchRequest::default().filter(Facet::Gender, "nonexistent"),
+    );
+    assert_eq!(r.total, 0);
+    assert_eq!(r.facets["genders"]["nonexistent"], 0);
+    // Verbatim values filter too.
+    let r = run(
+        &idx,
+        &SearchRequest::default().filter(Facet::Gender, "other:Non-binary pupils"),
+    );
+    assert_eq!(slugs(&r), vec!["sample-school-lessons"]);
+}
+
+#[test]
+fn facet_counts_list_every_known_value_and_present_other_values() {
+    let idx = index(&fictional());
+    let r = run(&idx, &SearchRequest::default());
+    assert_eq!(r.facets.len(), Facet::ALL.len());
+    for f in Facet::ALL {
+        let counts = &r.facets[f.plural()];
+        for (id, _) in f.known_values() {
+            assert!(counts.contains_key(id), "{} lacks {id}", f.plural());
+        }
+    }
+    assert_eq!(r.facets["genders"]["other:Non-binary pupils"], 1);
+    assert_eq!(r.facets["ratings"]["unrated"], 2);
+    assert_eq!(r.facets["ratings"]["effective"], 1);
+    assert_eq!(r.facets["countries"]["FR"], 0);
+}
+
+#[test]
+fn facet_counts_are_disjunctive_and_agree_with_the_records() {
+    let records = synthetic_records(400, 7);
+    let idx = index(&records);
+    let all: Vec<&Intervention> = records.iter().collect();
+    let combos: Vec<Vec<(Facet, &str)>> = vec![
+        vec![],
+        vec![(Facet::Gender, "male")],
+        vec![(Facet::Gender, "male"), (Facet::Gender, "female")],
+        vec![
+            (Facet::PreventionLevel, "primary"),
+            (Facet::Delivery, "online"),
+        ],
+        vec![
+            (Facet::TargetGroup, "potential_offenders"),
+            (Facet::AgeGroup, "adults"),
+            (Facet::Rating, "unrated"),
+            (Facet::Rating, "effective"),
+        ],
+        vec![
+            (Facet::Language, "en"),
+            (Facet::Country, "GB"),
+            (Facet::Subgroup, "parents_and_carers"),
+        ],
+    ];
+    for query in ["", "programme", "\"group work\"", "online safety"] {
+        // The records the query matches, taken from the index with no filters.
+        let everything = run(&idx, &SearchRequest::new(query).page(1, 0));
+        let mut matched: Vec<&Intervention> = Vec::new();
+        let mut page = 1;
+        loop {
+            let r = run(&idx, &SearchRequest::new(query).page(page, 100));
+            if r.results.is_empty() {
+                break;
+            }
+            for h in &r.results {
+                matched.extend(all.iter().filter(|x| x.slug == h.slug));
+            }
+            page += 1;
+        }
+        assert_eq!(matched.len(), everything.total, "{query}");
+        for combo in &combos {
+            let mut request = SearchRequest::new(query).page(1, 0);
+            for (f, v) in combo {
+                request = request.filter(*f, *v);
+            }
+            let r = run(&idx, &request);
+            let expected = expected_counts(&matched, &request.filters);
+            for (facet, counts) in &r.facets {
+                for (id, n) in counts {
+                    let want = expected[facet].get(id).copied().unwrap_or(0);
+                    assert_eq!(*n, want, "{query:?} {combo:?}: {facet}.{id}");
+                }
+                for (id, n) in &expected[facet] {
+                    assert_eq!(
+                        counts.get(id),
+                        Some(n),
+                        "{query:?} {combo:?}: {facet}.{id} missing"
+                    );
+                }
+            }
+            // The total is the records passing every filter.
+            let want_total = matched
+                .iter()
+                .filter(|r| {
+                    request
+                        .filters
+                        .iter()
+                        .all(|(f, ids)| f.ids_of(r).iter().any(|id| ids.contains(id)))
+                })
+                .count();
+            assert_eq!(r.total, want_total, "{query:?} {combo:?}");
+        }
+    }
+}
+
+#[test]
+fn sorting_by_title_rating_and_recency() {
+    let idx = index(&fictional());
+    let by = |sort| {
+        let r = run(&idx, &SearchRequest::default().sorted(sort));
+        slugs(&r).into_iter().map(String::from).collect::<Vec<_>>()
+    };
+    let title = by(Sort::Title);
+    assert_eq!(
+        title,
+        vec![
+            "dummy-progamme-typo",
+            "example-family-workshops",
+            "fictional-treatment-programme",
+            "mock-helpline",
+            "placeholder-group-work", // lowercase title sorts among the others
+            "sample-school-lessons",
+        ]
+    );
+    // No query: relevance means title order.
+    assert_eq!(by(Sort::Relevance), title);
+    assert_eq!(
+        by(Sort::Rating),
+        vec![
+            "fictional-treatment-programme", // effective
+            "example-family-workshops",      // promising
+            "placeholder-group-work",        // prudent
+            "sample-school-lessons",         // pioneering
+            "dummy-progamme-typo",           // unrated, by title
+            "mock-helpline",
+        ]
+    );
+    assert_eq!(
+        by(Sort::Recent),
+        vec![
+            "mock-helpline",                 // 2023-01
+            "placeholder-group-work",        // 2021-11
+            "fictional-treatment-programme", // 2021-03
+            "example-family-workshops",      // 2019
+            "dummy-progamme-typo",           // unknown, by title
+            "sample-school-lessons",
+        ]
+    );
+    // A query sorted another way keeps its matches and the order.
+    let r = run(&idx, &SearchRequest::new("invented").sorted(Sort::Title));
+    let got = slugs(&r);
+    let mut sorted = got.clone();
+    sorted.sort_by_key(|s| title.iter().position(|t| t == s));
+    assert_eq!(got, sorted);
+}
+
+#[test]
+fn sorting_large_and_small_result_sets_agrees_with_a_plain_sort() {
+    let records = synthetic_records(300, 3);
+    let idx = index(&records);
+    for query in ["", "programme", "lantern"] {
+        for sort in [Sort::Title, Sort::Rating, Sort::Recent] {
+            let r = run(&idx, &SearchRequest::new(query).sorted(sort).page(1, 100));
+            let keys: Vec<(u8, std::cmp::Reverse<Option<String>>, String)> = r
+                .results
+                .iter()
+                .map(|h| {
+                    let rating = match h.rating.as_deref() {
+                        Some("effective") => 0,
+                        Some("promising") => 1,
+                        Some("prudent") => 2,
+                        Some("pioneering") => 3,
+                        _ => 4,
+                    };
+                    match sort {
+                        Sort::Rating => (rating, std::cmp::Reverse(None), h.title.to_lowercase()),
+                        Sort::Recent => (
+                            u8::from(h.information_correct_at.is_none()),
+                            std::cmp::Reverse(h.information_correct_at.clone()),
+                            h.title.to_lowercase(),
+                        ),
+                        _ => (0, std::cmp::Reverse(None), h.title.to_lowercase()),
+                    }
+                })
+                .collect();
+            let mut sorted = keys.clone();
+            sorted.sort();
+            assert_eq!(keys, sorted, "{query:?} {sort:?}");
+        }
+    }
+}
+
+#[test]
+fn relevance_pages_are_consistent() {
+    let records = synthetic_records(200, 11);
+    let idx = index(&records);
+    let all = run(&idx, &SearchRequest::new("programme").page(1, 100));
+    let mut paged = Vec::new();
+    for p in 1..=10 {
+        let r = run(&idx, &SearchRequest::new("programme").page(p, 10));
+        assert_eq!(r.total, all.total);
+        paged.extend(r.results.into_iter().map(|h| h.slug));
+    }
+    let first: Vec<String> = all.results.iter().map(|h| h.slug.clone()).collect();
+    assert_eq!(paged, first);
+}
+
+#[test]
+fn paging_bounds() {
+    let idx = index(&fictional());
+    let r = run(&idx, &SearchRequest::default().page(2, 4));
+    assert_eq!(r.total, 6);
+    assert_eq!(r.results.len(), 2);
+    let r = run(&idx, &SearchRequest::default().page(3, 4));
+    assert!(r.results.is_empty());
+    assert_eq!(r.total, 6);
+    let r = run(&idx, &SearchRequest::default().page(usize::MAX, usize::MAX));
+    assert!(r.results.is_empty());
+    let r = run(&idx, &SearchRequest::default().page(0, 10));
+    assert!(r.results.is_empty());
+    // per_page 0: counts only.
+    let r = run(&idx, &SearchRequest::default().page(1, 0));
+    assert!(r.results.is_empty());
+    assert_eq!(r.facets["ratings"]["unrated"], 2);
+    // Above the maximum: lowered.
+    let many = synthetic_records(120, 5);
+    let idx = index(&many);
+    let r = run(&idx, &SearchRequest::default().page(1, 1000));
+    assert_eq!(r.results.len(), preventory_search::MAX_PER_PAGE);
+}
+
+#[test]
+fn upserts_and_removals_are_visible_at_once() {
+    let idx = index(&fictional());
+    assert_eq!(idx.len(), 6);
+    assert!(find(&idx, "zebracrossing").is_empty());
+    let new = Fiction::new("zebra-project", "Zebra Project")
+        .summary("A fictional zebracrossing project.")
+        .build();
+    idx.upsert(&[new]).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(find(&idx, "zebracrossing"), vec!["zebra-project"]);
+    assert_eq!(idx.len(), 7);
+
+    // Replacing keeps one copy, with the new text and facets.
+    let changed = Fiction::new("zebra-project", "Zebra Project")
+        .summary("Now about giraffes.")
+        .rating(Some(preventory_core::Rating::Effective))
+        .build();
+    idx.upsert(&[changed]).unwrap_or_else(|e| panic!("{e}"));
+    assert!(find(&idx, "zebracrossing").is_empty());
+    assert_eq!(find(&idx, "giraffes"), vec!["zebra-project"]);
+    assert_eq!(idx.len(), 7);
+    let r = run(&idx, &SearchRequest::default().page(1, 0));
+    assert_eq!(r.facets["ratings"]["effective"], 2);
+
+    assert!(idx
+        .remove("zebra-project")
+        .unwrap_or_else(|e| panic!("{e}")));
+    assert!(!idx
+        .remove("zebra-project")
+        .unwrap_or_else(|e| panic!("{e}")));
+    assert!(find(&idx, "giraffes").is_empty());
+    assert_eq!(idx.len(), 6);
+    let r = run(&idx, &SearchRequest::default().page(1, 0));
+    assert_eq!(r.total, 6);
+    assert_eq!(r.facets["ratings"]["effective"], 1);
+    // Text of a removed record is not found, other records are.
+    assert_eq!(find(&idx, "workshops"), vec!["example-family-workshops"]);
+}
+
+#[test]
+fn bad_queries_are_rejected_with_a_clear_message() {
+    let idx = index(&fictional());
+    let long = "a".repeat(501);
+    match idx.search(&SearchRequest::new(long)) {
+        Err(SearchError::BadQuery(m)) => assert!(m.contains("500"), "{m}"),
+        other => panic!("{other:?}"),
+    }
+    let many = vec!["word"; 33].join(" ");
+    match idx.search(&SearchRequest::new(many)) {
+        Err(SearchError::BadQuery(m)) => assert!(m.contains("32"), "{m}"),
+        other => panic!("{other:?}"),
+    }
+    let ok = vec!["word"; 32].join(" ");
+    assert!(idx.search(&SearchRequest::new(ok)).is_ok());
+    assert!(idx.search(&SearchRequest::new("a".repeat(500))).is_ok());
+}
+
+#[test]
+fn query_syntax_characters_are_plain_text() {
+    let idx = index(&fictional());
+    for q in [
+        "\"",
+        "\"\"",
+        ":",
+        "title:zebra",
+        "(group",
+        "group)",
+        "^2",
+        "group^3",
+        "work~1",
+        "*",
+        "gro*",
+        "+group -work",
+        "AND OR NOT",
+        "[a TO z]",
+        "\\",
+        "'",
+        "can't",
+        "group \"work",
+        "   ",
+        "…",
+        "💥",
+        "\u{0}",
+    ] {
+        let r = idx.search(&SearchRequest::new(q));
+        assert!(r.is_ok(), "{q:?}: {r:?}");
+    }
+    assert_eq!(find(&idx, "group)"), find(&idx, "group"));
+    assert_eq!(find(&idx, "title:workshops"), Vec::<String>::new());
+    assert_eq!(find(&idx, "(workshops)"), vec!["example-family-workshops"]);
+}
+
+#[test]
+fn rebuilt_when_missing_or_of_another_schema_version() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let path = dir.path().join("index");
+    let records = fictional();
+    let mut calls = 0;
+    let idx = SearchIndex::open_or_build(&path, || {
+        calls += 1;
+        Ok::<_, Infallible>(records.clone())
+    })
+    .unwrap_or_else(|e| panic!("{e}"));
+    assert!(matches!(idx.origin(), IndexOrigin::Built { .. }));
+    assert_eq!(calls, 1);
+    // Changes made through the index are kept on disk.
+    idx.upsert(&[Fiction::new("kept-edit", "Kept Edit").build()])
+        .unwrap_or_else(|e| panic!("{e}"));
+    drop(idx);
+
+    let idx = SearchIndex::open_or_build(&path, || {
+        calls += 1;
+        Ok::<_, Infallible>(Vec::new())
+    })
+    .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(idx.origin(), &IndexOrigin::Opened);
+    assert_eq!(calls, 1);
+    assert_eq!(idx.len(), 7);
+    assert_eq!(
+        find(&idx, "treatments").first().map(String::as_str),
+        Some("fictional-treatment-programme")
+    );
+    let r = run(
+        &idx,
+        &SearchRequest::default().sorted(Sort::Rating).page(1, 1),
+    );
+    assert_eq!(slugs(&r), vec!["fictional-treatment-programme"]);
+    assert_eq!(r.facets["ratings"]["unrated"], 3);
+    drop(idx);
+
+    std::fs::write(
+        path.join(META_FILE),
+        format!("preventory-search schema {}\n", SCHEMA_VERSION + 1),
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    let idx = SearchIndex::open_or_build(&path, || {
+        calls += 1;
+        Ok::<_, Infallible>(records[..2].to_vec())
+    })
+    .unwrap_or_else(|e| panic!("{e}"));
+    match idx.origin() {
+        IndexOrigin::Built { reason } => assert!(reason.contains("version"), "{reason}"),
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(calls, 2);
+    assert_eq!(idx.len(), 2);
+    drop(idx);
+
+    // Built with another thesaurus: concepts were found with other wordings, so rebuilt.
+    let meta = std::fs::read_to_string(path.join(META_FILE)).unwrap_or_else(|e| panic!("{e}"));
+    let first_line = meta.lines().next().unwrap_or_default().to_string();
+    std::fs::write(
+        path.join(META_FILE),
+        format!("{first_line}\nthesaurus 0000000000000000\n"),
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    let idx = SearchIndex::open_or_build(&path, || Ok::<_, Infallible>(records.clone()))
+        .unwrap_or_else(|e| panic!("{e}"));
+    match idx.origin() {
+        IndexOrigin::Built { reason } => assert!(reason.contains("thesaurus"), "{reason}"),
+        other => panic!("{other:?}"),
+    }
+    drop(idx);
+
+    // A meta file that says nothing useful: rebuilt too.
+    std::fs::write(path.join(META_FILE), "garbage").unwrap_or_else(|e| panic!("{e}"));
+    let idx = SearchIndex::open_or_build(&path, || Ok::<_, Infallible>(records.clone()))
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert!(matches!(idx.origin(), IndexOrigin::Built { .. }));
+    assert_eq!(idx.len(), 6);
+    drop(idx);
+
+    // Tantivy's files gone: rebuilt.
+    std::fs::remove_file(path.join("meta.json")).unwrap_or_else(|e| panic!("{e}"));
+    let idx = SearchIndex::open_or_build(&path, || Ok::<_, Infallible>(records.clone()))
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert!(matches!(idx.origin(), IndexOrigin::Built { .. }));
+}
+
+#[test]
+fn a_folder_of_other_files_is_never_overwritten() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    std::fs::write(dir.path().join("precious.txt"), "keep me").unwrap_or_else(|e| panic!("{e}"));
+    let r = SearchIndex::open_or_build(dir.path(), || Ok::<_, Infallible>(fictional()));
+    assert!(matches!(r, Err(SearchError::NotAnIndex(_))), "{r:?}");
+    assert!(dir.path().join("precious.txt").exists());
+    // An empty folder is fine.
+    let empty = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let idx = SearchIndex::open_or_build(empty.path(), || Ok::<_, Infallible>(fictional()))
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(idx.len(), 6);
+}
+
+#[test]
+fn failing_to_get_records_is_reported() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let r = SearchIndex::open_or_build(&dir.path().join("i"), || Err("store is down"));
+    match r {
+        Err(SearchError::Records(e)) => assert_eq!(e.to_string(), "store is down"),
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn an_empty_index_answers() {
+    let idx = index(&[]);
+    assert!(idx.is_empty());
+    let r = run(&idx, &SearchRequest::new("anything"));
+    assert_eq!(r.total, 0);
+    assert_eq!(r.facets["ratings"]["unrated"], 0);
+    let r = run(&idx, &SearchRequest::default());
+    assert_eq!(r.total, 0);
+}
+
+#[test]
+fn duplicate_slugs_in_one_batch_keep_the_last() {
+    let a = Fiction::new("same", "First Version").build();
+    let b = Fiction::new("same", "Second Version").build();
+    let idx = index(&[a, b]);
+    assert_eq!(idx.len(), 1);
+    assert_eq!(find(&idx, "second"), vec!["same"]);
+    assert!(find(&idx, "first").is_empty());
+}
+
+#[test]
+fn filters_map_is_order_free() {
+    let idx = index(&fictional());
+    let mut f1 = BTreeMap::new();
+    f1.insert(
+        Facet::Gender,
+        vec!["female".to_string(), "male".to_string()],
+    );
+    let mut f2 = BTreeMap::new();
+    f2.insert(
+        Facet::Gender,
+        vec!["male".to_string(), "female".to_string()],
+    );
+    let a = run(
+        &idx,
+        &SearchRequest {
+            filters: f1,
+            ..SearchRequest::default()
+        },
+    );
+    let b = run(
+        &idx,
+        &SearchRequest {
+            filters: f2,
+            ..SearchRequest::default()
+        },
+    );
+    assert_eq!(a, b);
+}
+
+#[test]
+fn searches_run_while_records_are_written() {
+    let idx = std::sync::Arc::new(index(&fictional()));
+    let reader = {
+        let idx = std::sync::Arc::clone(&idx);
+        std::thread::spawn(move || {
+            for _ in 0..50 {
+                let r = idx
+                    .search(&SearchRequest::new("invented"))
+                    .unwrap_or_else(|e| panic!("{e}"));
+                assert!(r.total >= 4);
+            }
+        })
+    };
+    for i in 0..10 {
+        let r = Fiction::new(&format!("extra-{i}"), &format!("Extra {i}"))
+            .summary("Another invented record.")
+            .build();
+        idx.upsert(&[r]).unwrap_or_else(|e| panic!("{e}"));
+    }
+    reader.join().unwrap_or_else(|_| panic!("reader panicked"));
+    assert_eq!(idx.len(), 16);
+    assert!(idx.contains("extra-9"));
+    assert_eq!(run(&idx, &SearchRequest::new("invented")).total, 4 + 10);
+    assert_eq!(idx.origin(), &IndexOrigin::Memory);
+}
+
+#[test]
+fn a_rebuild_replaces_everything() {
+    let idx = index(&fictional());
+    let records = vec![
+        Fiction::new("only-one", "Only One")
+            .summary("Invented.")
+            .build(),
+        Fiction::new("only-one", "Only One Again")
+            .summary("Invented twice.")
+            .build(),
+        Fiction::new("second", "Second").build(),
+    ];
+    idx.rebuild(&records).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(idx.len(), 2);
+    assert!(!idx.contains("mock-helpline"));
+    assert_eq!(find(&idx, "invented"), vec!["only-one"]);
+    assert_eq!(find(&idx, "twice"), vec!["only-one"]);
+    let r = run(&idx, &SearchRequest::default());
+    assert_eq!(r.total, 2);
+    assert_eq!(r.facets["ratings"]["unrated"], 2);
+    assert_eq!(r.facets["countries"]["GB"], 0);
+}
