@@ -4,6 +4,7 @@
 //! human label (what people read). Text that matches no entry is never dropped: it becomes
 //! [`Term::Other`] and the caller is expected to warn about it.
 
+pub(crate) mod coded;
 mod country;
 mod facets;
 mod language;

@@ -6,8 +6,8 @@
 
 use super::Warning;
 use preventory_core::vocab::{
-    normalize_label, AgeGroup, LabelKey, Delivery, Gender, Language, MatchQuality, PreventionLevel, Subgroup,
-    TargetGroup, Term, Vocabulary,
+    normalize_label, AgeGroup, Delivery, Gender, LabelKey, Language, MatchQuality, PreventionLevel,
+    Subgroup, TargetGroup, Term, Vocabulary,
 };
 use preventory_core::FacetRow;
 
@@ -218,7 +218,9 @@ pub(super) fn is_bare_facet_line(text: &str) -> bool {
         && items.iter().all(|item| {
             let single = std::slice::from_ref(item);
             let keyed = [KeyedItem::new(item)];
-            CANONICAL.iter().any(|f| f.score(single, &keyed, false).0 == 1)
+            CANONICAL
+                .iter()
+                .any(|f| f.score(single, &keyed, false).0 == 1)
         })
 }
 

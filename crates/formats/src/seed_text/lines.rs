@@ -133,9 +133,10 @@ pub(super) fn rating_value(text: &str) -> Option<&str> {
 /// An "Information correct at March 2021" line: returns the date text.
 pub(super) fn information_date(text: &str) -> Option<&str> {
     const PREFIXES: [&str; 2] = ["information correct as at", "information correct at"];
-    let prefix = PREFIXES
-        .into_iter()
-        .find(|p| text.get(..p.len()).is_some_and(|t| t.eq_ignore_ascii_case(p)))?;
+    let prefix = PREFIXES.into_iter().find(|p| {
+        text.get(..p.len())
+            .is_some_and(|t| t.eq_ignore_ascii_case(p))
+    })?;
     Some(text[prefix.len()..].trim_start_matches([':', ' ']).trim())
 }
 
