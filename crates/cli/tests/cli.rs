@@ -368,6 +368,10 @@ async fn serve_loads_the_examples_into_an_empty_store_and_answers() {
         .get(format!("{url}interventions/stopso"))
         .send()
         .await;
+    let search = client
+        .get(format!("{url}api/v1/interventions?q=child+pornography"))
+        .send()
+        .await;
     let _ = child.kill();
     let _ = child.wait();
     assert!(loaded, "the examples were not announced");
@@ -383,4 +387,18 @@ async fn serve_loads_the_examples_into_an_empty_store_and_answers() {
     assert_eq!(page.status(), 200);
     let html = page.text().await.unwrap_or_default();
     assert!(html.contains("StopSO"));
+    let search: serde_json::Value = search
+        .unwrap_or_else(|e| panic!("{e}"))
+        .json()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert!(
+        search["results"].as_array().is_some_and(|r| r
+            .iter()
+            .any(|h| h["slug"] == "internet-sex-offender-treatment-programme")),
+        "{search}"
+    );
+    // The index is kept beside the database.
+    assert!(dir.path().join("new.db.index").is_dir());
+    assert!(dir.path().join("new.db.index.revision").is_file());
 }

@@ -144,4 +144,13 @@ pub trait Store: Send + Sync {
 
     /// How many records are stored.
     async fn count(&self) -> Result<u64, StoreError>;
+
+    /// The id of the newest revision of any record (ids only grow), or 0 when nothing is
+    /// stored. Cheap: lets a reader such as the search index tell whether anything changed.
+    async fn latest_revision_id(&self) -> Result<i64, StoreError>;
+
+    /// The current version of every record whose current revision is newer than the revision
+    /// id `revision_id` (from [`Store::latest_revision_id`]), ordered by slug. With 0, every
+    /// record.
+    async fn changed_since(&self, revision_id: i64) -> Result<Vec<StoredRecord>, StoreError>;
 }

@@ -127,4 +127,12 @@ impl Store for SqliteStore {
     async fn count(&self) -> Result<u64, StoreError> {
         read::count(&self.pool).await
     }
+
+    async fn latest_revision_id(&self) -> Result<i64, StoreError> {
+        read::latest_revision_id(&self.pool).await
+    }
+
+    async fn changed_since(&self, revision_id: i64) -> Result<Vec<StoredRecord>, StoreError> {
+        read::changed_since(&self.pool, revision_id).await
+    }
 }

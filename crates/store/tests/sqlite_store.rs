@@ -713,3 +713,55 @@ async fn batches_are_one_transaction_and_an_abort_rolls_all_back() {
     assert_eq!(outcome.created.len(), 25);
     assert_eq!(store.count().await.unwrap_or(0), 25);
 }
+
+#[tokio::test]
+async fn changed_since_returns_records_with_newer_revisions() {
+    let (_dir, store) = open_temp().await;
+    assert_eq!(store.latest_revision_id().await.expect("latest"), 0);
+    assert!(store.changed_since(0).await.expect("changed").is_empty());
+
+    let items = |records: Vec<Intervention>| {
+        records
+            .into_iter()
+            .map(|record| ImportItem {
+                record,
+                source: "test".into(),
+            })
+            .collect::<Vec<_>>()
+    };
+    store
+        .import(items(vec![fictional(0), fictional(1)]), "import")
+        .await
+        .expect("import");
+    let first = store.latest_revision_id().await.expect("latest");
+    assert!(first >= 2);
+    assert_eq!(store.changed_since(0).await.expect("changed").len(), 2);
+    assert!(store
+        .changed_since(first)
+        .await
+        .expect("changed")
+        .is_empty());
+
+    // Identical content writes no revision, so nothing counts as changed.
+    store
+        .import(items(vec![fictional(0)]), "import")
+        .await
+        .expect("import");
+    assert_eq!(store.latest_revision_id().await.expect("latest"), first);
+
+    let mut changed = fictional(1);
+    changed.title.push_str(" (changed)");
+    store
+        .import(items(vec![changed, fictional(2)]), "import")
+        .await
+        .expect("import");
+    assert!(store.latest_revision_id().await.expect("latest") > first);
+    let slugs: Vec<String> = store
+        .changed_since(first)
+        .await
+        .expect("changed")
+        .into_iter()
+        .map(|s| s.record.slug)
+        .collect();
+    assert_eq!(slugs, [fictional(1).slug, fictional(2).slug]);
+}

@@ -31,6 +31,9 @@ pub enum WebError {
     /// The store failed.
     #[error("store error: {0}")]
     Store(#[from] StoreError),
+    /// The search index failed (the message is for the log, never for the client).
+    #[error("search error: {0}")]
+    Search(String),
     /// A template failed to render.
     #[error("template error: {0}")]
     Template(#[from] askama::Error),
@@ -92,7 +95,7 @@ impl WebError {
                 detail: Cow::Owned(message.clone()),
             },
             WebError::MethodNotAllowed => PublicError::for_status(StatusCode::METHOD_NOT_ALLOWED),
-            WebError::Store(_) | WebError::Template(_) | WebError::Io(_) => {
+            WebError::Store(_) | WebError::Search(_) | WebError::Template(_) | WebError::Io(_) => {
                 PublicError::for_status(StatusCode::INTERNAL_SERVER_ERROR)
             }
         }

@@ -16,12 +16,13 @@ mod assets;
 mod error;
 mod pages;
 mod records;
+mod search_params;
 mod security;
 mod state;
 mod text;
 
 pub use error::WebError;
-pub use state::{AppState, YearMonth};
+pub use state::{AppState, YearMonth, INDEX_CHECK_INTERVAL};
 
 use axum::routing::get;
 use axum::Router;
@@ -38,7 +39,8 @@ const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
 /// middleware every response passes through.
 pub fn router(state: AppState) -> Router {
     let routes = Router::new()
-        .route("/", get(pages::list::handler))
+        .route("/", get(pages::search::home))
+        .route("/search", get(pages::search::results))
         .route("/interventions/{slug}", get(pages::record::handler))
         .route("/api/v1/interventions", get(api::list))
         .route("/api/v1/interventions/{slug}", get(api::record))

@@ -1,7 +1,17 @@
-//! What every handler shares: the store, and where "today" comes from.
+//! What every handler shares: the store, the search index kept in step with it, and where
+//! "today" comes from.
 
+use crate::error::WebError;
+use preventory_search::{SearchIndex, SearchRequest, SearchResponse};
 use preventory_store::Store;
-use std::sync::Arc;
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicI64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+/// How often, at most, a request asks the store whether records changed since the index was
+/// last brought up to date (imports may run in other processes).
+pub const INDEX_CHECK_INTERVAL: Duration = Duration::from_secs(1);
 
 /// A calendar month, enough to tell how old a record's "information correct at" date is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -25,22 +35,106 @@ impl YearMonth {
     }
 }
 
+/// The search index and how far it has caught up with the store.
+struct SearchState {
+    index: Arc<SearchIndex>,
+    /// The store's newest revision id when the index was last brought up to date.
+    seen_revision: AtomicI64,
+    /// When the store was last asked; `None` before the first check.
+    last_check: Mutex<Option<Instant>>,
+    /// One catch-up at a time; requests arriving meanwhile search the index as it is.
+    refreshing: tokio::sync::Mutex<()>,
+    /// Where the seen revision is kept between runs, if the index is on disk.
+    revision_file: Option<PathBuf>,
+}
+
 /// The state shared by every request handler.
 #[derive(Clone)]
 pub struct AppState {
     store: Arc<dyn Store>,
+    search: Arc<SearchState>,
     /// A fixed "today" for deterministic tests; `None` reads the clock on every request, so a
     /// long-running server does not go stale.
     fixed_today: Option<YearMonth>,
 }
 
 impl AppState {
-    /// State over `store`, reading today's date from the system clock.
-    pub fn new(store: Arc<dyn Store>) -> AppState {
+    /// State over `store` and `index`, reading today's date from the system clock.
+    /// `seen_revision` is the store's [`Store::latest_revision_id`] the index already reflects
+    /// (0 if unknown: every record is then re-indexed on the first request).
+    pub fn new(store: Arc<dyn Store>, index: Arc<SearchIndex>, seen_revision: i64) -> AppState {
         AppState {
             store,
+            search: Arc::new(SearchState {
+                index,
+                seen_revision: AtomicI64::new(seen_revision),
+                last_check: Mutex::new(None),
+                refreshing: tokio::sync::Mutex::new(()),
+                revision_file: None,
+            }),
             fixed_today: None,
         }
+    }
+
+    /// State over `store` with a search index built in memory from its records (for tests and
+    /// small collections).
+    pub async fn in_memory(store: Arc<dyn Store>) -> Result<AppState, WebError> {
+        let seen = store.latest_revision_id().await?;
+        let records: Vec<_> = store
+            .all_records()
+            .await?
+            .into_iter()
+            .map(|s| s.record.public_view())
+            .collect();
+        let index = tokio::task::spawn_blocking(move || SearchIndex::in_memory(&records))
+            .await
+            .map_err(|e| WebError::Search(e.to_string()))?
+            .map_err(|e| WebError::Search(e.to_string()))?;
+        Ok(AppState::new(store, Arc::new(index), seen))
+    }
+
+    /// State over `store` with the search index kept on disk in `dir`: opened as it is, or
+    /// built from the store's records when missing or unusable, then brought up to date with
+    /// the records changed since it was last saved. The revision it reflects is kept in the
+    /// file `<dir>.revision` beside the folder.
+    pub async fn on_disk(store: Arc<dyn Store>, dir: PathBuf) -> Result<AppState, WebError> {
+        let latest = store.latest_revision_id().await?;
+        let revision_file = {
+            let mut name = dir.clone().into_os_string();
+            name.push(".revision");
+            PathBuf::from(name)
+        };
+        let handle = tokio::runtime::Handle::current();
+        let reader = Arc::clone(&store);
+        let index = tokio::task::spawn_blocking(move || {
+            SearchIndex::open_or_build(&dir, || {
+                handle.block_on(reader.all_records()).map(|all| {
+                    all.into_iter()
+                        .map(|s| s.record.public_view())
+                        .collect::<Vec<_>>()
+                })
+            })
+        })
+        .await
+        .map_err(|e| WebError::Search(e.to_string()))?
+        .map_err(|e| WebError::Search(e.to_string()))?;
+        let seen = match index.origin() {
+            preventory_search::IndexOrigin::Built { reason } => {
+                tracing::info!(%reason, records = index.len(), "search index built");
+                latest
+            }
+            _ => std::fs::read_to_string(&revision_file)
+                .ok()
+                .and_then(|t| t.trim().parse::<i64>().ok())
+                .unwrap_or(0),
+        };
+        let mut state = AppState::new(store, Arc::new(index), seen);
+        if let Some(search) = Arc::get_mut(&mut state.search) {
+            search.revision_file = Some(revision_file);
+        }
+        state.save_revision(seen);
+        state.refresh_index().await?;
+        Ok(state)
     }
 
     /// The same state with "today" fixed to `today`, so that notices about old information
@@ -55,8 +149,87 @@ impl AppState {
         self.store.as_ref()
     }
 
+    /// The search index.
+    pub fn index(&self) -> &SearchIndex {
+        &self.search.index
+    }
+
     /// The current month, or the fixed one given to [`AppState::with_today`].
     pub fn today(&self) -> YearMonth {
         self.fixed_today.unwrap_or_else(YearMonth::now)
+    }
+
+    /// Brings the index up to date if the store was last asked more than
+    /// [`INDEX_CHECK_INTERVAL`] ago: a cheap query, and an upsert only when records changed.
+    pub(crate) async fn refresh_index_if_due(&self) -> Result<(), WebError> {
+        {
+            let mut last = self
+                .search
+                .last_check
+                .lock()
+                .unwrap_or_else(|e| e.into_inner());
+            let now = Instant::now();
+            if last.is_some_and(|t| now.duration_since(t) < INDEX_CHECK_INTERVAL) {
+                return Ok(());
+            }
+            *last = Some(now);
+        }
+        self.refresh_index().await
+    }
+
+    /// Upserts every record changed since the index was last brought up to date.
+    async fn refresh_index(&self) -> Result<(), WebError> {
+        let Ok(_guard) = self.search.refreshing.try_lock() else {
+            return Ok(());
+        };
+        let seen = self.search.seen_revision.load(Ordering::Acquire);
+        let latest = self.store.latest_revision_id().await?;
+        if latest <= seen {
+            return Ok(());
+        }
+        // Anything committed after `latest` was read is either in `changed` (and indexed
+        // again next time, harmlessly) or newer than `latest` (and found next time).
+        let changed: Vec<_> = self
+            .store
+            .changed_since(seen)
+            .await?
+            .into_iter()
+            .map(|s| s.record.public_view())
+            .collect();
+        let index = Arc::clone(&self.search.index);
+        let count = changed.len();
+        tokio::task::spawn_blocking(move || index.upsert(&changed))
+            .await
+            .map_err(|e| WebError::Search(e.to_string()))?
+            .map_err(|e| WebError::Search(e.to_string()))?;
+        self.search.seen_revision.store(latest, Ordering::Release);
+        self.save_revision(latest);
+        tracing::info!(records = count, "search index brought up to date");
+        Ok(())
+    }
+
+    /// Keeps the revision the on-disk index reflects, for the next start.
+    fn save_revision(&self, revision: i64) {
+        if let Some(path) = &self.search.revision_file {
+            if let Err(e) = std::fs::write(path, format!("{revision}\n")) {
+                tracing::warn!(error = %e, "cannot save the search index revision");
+            }
+        }
+    }
+
+    /// Runs a search on a blocking thread after bringing the index up to date.
+    pub(crate) async fn search(&self, request: SearchRequest) -> Result<SearchResponse, WebError> {
+        if let Err(e) = self.refresh_index_if_due().await {
+            // Stale results are better than none; the failure is logged (without the query).
+            tracing::error!(error = %e, "search index refresh failed");
+        }
+        let index = Arc::clone(&self.search.index);
+        tokio::task::spawn_blocking(move || index.search(&request))
+            .await
+            .map_err(|e| WebError::Search(e.to_string()))?
+            .map_err(|e| match e {
+                preventory_search::SearchError::BadQuery(message) => WebError::BadRequest(message),
+                other => WebError::Search(other.to_string()),
+            })
     }
 }

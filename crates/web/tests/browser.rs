@@ -359,6 +359,20 @@ async fn scripting_enabled(client: &Client) -> Value {
         .expect("test whether scripting is enabled")
 }
 
+/// Waits until the browser has left the address `from` (a click starts a navigation but may
+/// return before it ends) and the new page has a `main`, for at most 10 s.
+async fn wait_to_leave(client: &Client, from: &str) {
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while Instant::now() < deadline {
+        let url = client.current_url().await.expect("current URL");
+        if url.as_str() != from {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let _ = client.wait().for_element(Locator::Css("main")).await;
+}
+
 /// axe-core with the standard WCAG 2.1 A/AA and best-practice rules finds nothing on `paths`.
 async fn axe_finds_nothing_on(paths: &'static [&'static str]) {
     require_tools();
@@ -376,6 +390,87 @@ async fn axe_finds_nothing_on(paths: &'static [&'static str]) {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_list_page_has_no_accessibility_violations() {
     axe_finds_nothing_on(&["/"]).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn search_pages_have_no_accessibility_violations() {
+    axe_finds_nothing_on(&[
+        "/search?q=child+pornography",
+        "/search?q=programme&target_group=potential_offenders&gender=male&per_page=1&page=2",
+        "/search?q=zzzyxwv",
+    ])
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn searching_and_filtering_work_without_javascript() {
+    with_browser(false, |client, base| async move {
+        open(&client, &base, "/").await;
+        assert_eq!(scripting_enabled(&client).await, json!(false));
+        let input = client
+            .find(Locator::Css("input#q"))
+            .await
+            .expect("the search box");
+        input.send_keys("treatment").await.expect("type the query");
+        client
+            .find(Locator::Css("form#search button[type=submit]"))
+            .await
+            .expect("the search button")
+            .click()
+            .await
+            .expect("submit the search");
+        wait_to_leave(&client, &format!("{base}/")).await;
+        let url = client.current_url().await.expect("current URL");
+        assert_eq!(url.path(), "/search");
+        assert!(
+            url.query_pairs().any(|(k, v)| k == "q" && v == "treatment"),
+            "{url}"
+        );
+        let found = text_of(&client, "#results-heading").await;
+        assert!(found.ends_with("found"), "{found}");
+
+        // Tick the first facet value and apply: the address carries the filter.
+        let checkbox = client
+            .find(Locator::Css(".filters input[type=checkbox]"))
+            .await
+            .expect("a facet checkbox");
+        let name = checkbox.attr("name").await.expect("name").expect("a name");
+        let value = checkbox
+            .attr("value")
+            .await
+            .expect("value")
+            .expect("a value");
+        checkbox.click().await.expect("tick the checkbox");
+        let before = client.current_url().await.expect("current URL");
+        client
+            .find(Locator::Css(".filters button[type=submit]"))
+            .await
+            .expect("the apply button")
+            .click()
+            .await
+            .expect("apply the filters");
+        wait_to_leave(&client, before.as_str()).await;
+        let url = client.current_url().await.expect("current URL");
+        let pairs: Vec<(String, String)> = url.query_pairs().into_owned().collect();
+        assert!(
+            pairs.contains(&("q".into(), "treatment".into())),
+            "{pairs:?}"
+        );
+        assert!(pairs.contains(&(name.clone(), value.clone())), "{pairs:?}");
+        let checked = client
+            .find(Locator::Css(&format!(
+                ".filters input[name={name}][value=\"{value}\"]"
+            )))
+            .await
+            .expect("the checkbox again")
+            .prop("checked")
+            .await
+            .expect("checked");
+        assert_eq!(checked.as_deref(), Some("true"));
+        let chips = texts_of(&client, ".chip").await;
+        assert_eq!(chips.len(), 1, "{chips:?}");
+    })
+    .await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -235,6 +235,7 @@ fn assert_no_live_markup(what: &str, body: &str) {
         "!doctype", "html", "head", "meta", "title", "link", "body", "a", "header", "aside", "div",
         "p", "main", "footer", "h1", "h2", "span", "ol", "ul", "li", "article", "nav", "section",
         "strong", "table", "caption", "thead", "tbody", "tr", "th", "td", "dl", "dt", "dd", "br",
+        "h3", "form", "label", "input", "button", "fieldset", "legend", "select", "option", "mark",
     ];
     for (name, attributes) in tags(body) {
         let bare = name.trim_start_matches('/');
@@ -358,15 +359,16 @@ async fn the_health_check_reports_the_store() {
     assert_eq!(response.status(), StatusCode::SERVICE_UNAVAILABLE);
     assert!(content_type(&response).starts_with("text/plain"));
 
-    // With the store gone, pages fail politely and say nothing about why.
-    let (status, body) = html(&server, "/").await;
+    // With the store gone, pages that read it fail politely and say nothing about why.
+    let (status, body) = html(&server, "/interventions/fictional-helpline-one").await;
     assert_eq!(status, StatusCode::INTERNAL_SERVER_ERROR);
     assert!(body.contains("Something went wrong"));
     let lower = body.to_lowercase();
     for secret in ["sqlite", "sqlx", "pool", "database", ".rs"] {
         assert!(!lower.contains(secret), "error page mentions {secret:?}");
     }
-    let (status, kind, problem) = json(&server, "/api/v1/interventions").await;
+    let (status, kind, problem) =
+        json(&server, "/api/v1/interventions/fictional-helpline-one").await;
     assert_eq!(status, StatusCode::INTERNAL_SERVER_ERROR);
     assert_eq!(kind, "application/problem+json");
     assert!(!problem.to_string().to_lowercase().contains("pool"));
@@ -401,6 +403,7 @@ async fn the_api_lists_records_by_title_in_pages() {
             "title": "Fictional Helpline One",
             "summary": "A fictional, confidential telephone helpline used only in tests.",
             "rating": "promising",
+            "snippet": "A fictional, confidential telephone helpline used only in tests.",
         })
     );
     assert_eq!(results[1]["rating"], Value::Null);
@@ -584,7 +587,10 @@ async fn the_server_stops_when_asked_and_finishes_cleanly() {
     let store = preventory_store::sqlite::SqliteStore::open(&dir.path().join("db.sqlite"))
         .await
         .expect("open store");
-    let state = preventory_web::AppState::new(std::sync::Arc::new(store)).with_today(TODAY);
+    let state = preventory_web::AppState::in_memory(std::sync::Arc::new(store))
+        .await
+        .expect("search index")
+        .with_today(TODAY);
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await
         .expect("bind");

@@ -5,6 +5,7 @@ use crate::cli::{Cli, ServeArgs};
 use crate::error::CliError;
 use crate::examples;
 use preventory_web::AppState;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::Arc;
 
@@ -28,7 +29,16 @@ pub(super) async fn run(cli: &Cli, args: &ServeArgs) -> Result<ExitCode, CliErro
         .local_addr()
         .map_err(|e| CliError::io(args.addr.to_string(), e))?;
     println!("Preventory is listening on http://{local}/  (Ctrl-C to stop)");
-    let state = AppState::new(Arc::new(store));
+    let index_dir = index_dir(&cli.db);
+    println!("Opening the search index in {} …", index_dir.display());
+    let state = AppState::on_disk(Arc::new(store), index_dir).await?;
     preventory_web::serve(listener, state).await?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// The search index's folder: beside the database, named after it (`<db file name>.index`).
+fn index_dir(db: &Path) -> PathBuf {
+    let mut name = db.file_name().unwrap_or_default().to_os_string();
+    name.push(".index");
+    db.with_file_name(name)
 }

@@ -109,3 +109,21 @@ pub(super) async fn count(pool: &SqlitePool) -> Result<u64, StoreError> {
     // COUNT(*) is never negative; the fallback only keeps the conversion total.
     Ok(u64::try_from(count).unwrap_or(0))
 }
+
+pub(super) async fn latest_revision_id(pool: &SqlitePool) -> Result<i64, StoreError> {
+    let id: Option<i64> = sqlx::query_scalar("SELECT MAX(id) FROM revisions")
+        .fetch_one(pool)
+        .await?;
+    Ok(id.unwrap_or(0))
+}
+
+pub(super) async fn changed_since(
+    pool: &SqlitePool,
+    revision_id: i64,
+) -> Result<Vec<StoredRecord>, StoreError> {
+    let rows = sqlx::query(&format!("{CURRENT} WHERE r.id > ? ORDER BY i.slug"))
+        .bind(revision_id)
+        .fetch_all(pool)
+        .await?;
+    rows.iter().map(stored_record).collect()
+}

@@ -1,9 +1,10 @@
 //! Server-rendered pages. They work fully without JavaScript; every string from a record goes
-//! through askama's HTML escaping, and no template uses `|safe` on record text.
+//! through askama's HTML escaping. The one `|safe` is the search snippet, which the search
+//! engine has already escaped (only its own `<mark>` tags are markup).
 
 pub(crate) mod health;
-pub(crate) mod list;
 pub(crate) mod record;
+pub(crate) mod search;
 
 use crate::assets;
 use crate::state::YearMonth;

@@ -76,7 +76,10 @@ pub async fn start_with(records: Vec<Intervention>) -> TestServer {
         .collect();
     store.import(items, "import").await.expect("import records");
 
-    let state = AppState::new(Arc::new(store.clone())).with_today(TODAY);
+    let state = AppState::in_memory(Arc::new(store.clone()))
+        .await
+        .expect("build the search index")
+        .with_today(TODAY);
     let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
     let addr = listener.local_addr().expect("local address");
     let (tx, rx) = oneshot::channel::<()>();

@@ -1,0 +1,402 @@
+//! Search over real HTTP on loopback: the results page, the API, facet counts checked against
+//! SQL over the store's `facet_values` table, live updates from imports, and privacy.
+
+mod common;
+
+use common::*;
+use preventory_core::{Facet, Intervention};
+use preventory_formats::seed_text;
+use preventory_store::{ImportItem, Store};
+use reqwest::StatusCode;
+use serde_json::Value;
+use std::collections::{BTreeMap, BTreeSet};
+use std::time::{Duration, Instant};
+
+/// The four example records of `data/examples/`.
+fn examples() -> Vec<Intervention> {
+    const EXAMPLES: [(&str, &[u8]); 4] = [
+        (
+            "000.txt",
+            include_bytes!("../../../data/examples/000_539f00f589d4a362.txt"),
+        ),
+        (
+            "001.txt",
+            include_bytes!("../../../data/examples/001_327a9cf11ad9e4a1.txt"),
+        ),
+        (
+            "002.txt",
+            include_bytes!("../../../data/examples/002_2adcaa1ea715119c.txt"),
+        ),
+        (
+            "003.txt",
+            include_bytes!("../../../data/examples/003_872480d8329dbb3f.txt"),
+        ),
+    ];
+    EXAMPLES
+        .iter()
+        .map(|(name, bytes)| seed_text::parse(name, bytes).expect("example").record)
+        .collect()
+}
+
+async fn start_all() -> TestServer {
+    let mut records = examples();
+    records.extend([helpline_one(), group_programme_two(), hostile()]);
+    start_with(records).await
+}
+
+async fn api(server: &TestServer, query: &str) -> (StatusCode, String, Value) {
+    let path = format!("/api/v1/interventions?{query}");
+    let response = server.get(&path).await;
+    assert_privacy_headers(&path, &response);
+    let status = response.status();
+    let kind = content_type(&response);
+    let body = response.text().await.expect("body");
+    let value = serde_json::from_str(&body).unwrap_or_else(|e| panic!("{path}: {e}: {body}"));
+    (status, kind, value)
+}
+
+async fn page(server: &TestServer, path: &str) -> (StatusCode, String) {
+    let response = server.get(path).await;
+    assert_privacy_headers(path, &response);
+    assert_eq!(
+        content_type(&response),
+        "text/html; charset=utf-8",
+        "{path}"
+    );
+    (response.status(), response.text().await.expect("body"))
+}
+
+fn slugs(body: &Value) -> Vec<String> {
+    body["results"]
+        .as_array()
+        .expect("results")
+        .iter()
+        .map(|r| r["slug"].as_str().expect("slug").to_string())
+        .collect()
+}
+
+#[tokio::test]
+async fn the_api_finds_records_by_word_synonym_and_typo() {
+    let server = start_all().await;
+    let isotp = "internet-sex-offender-treatment-programme";
+
+    let (status, kind, body) = api(&server, "q=helpline").await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(kind, "application/json");
+    assert!(slugs(&body).contains(&"fictional-helpline-one".to_string()));
+    let hit = &body["results"][0];
+    for key in ["slug", "title", "summary", "rating", "snippet"] {
+        assert!(hit.get(key).is_some(), "result lacks {key}");
+    }
+    for key in [
+        "total",
+        "results",
+        "facets",
+        "expanded_terms",
+        "page",
+        "per_page",
+    ] {
+        assert!(body.get(key).is_some(), "response lacks {key}");
+    }
+    assert!(hit["snippet"].as_str().expect("snippet").contains("<mark>"));
+
+    let (_, _, body) = api(&server, "q=child+pornography").await;
+    assert!(slugs(&body).contains(&isotp.to_string()), "{body}");
+    let expanded: Vec<&str> = body["expanded_terms"]
+        .as_array()
+        .expect("expanded terms")
+        .iter()
+        .filter_map(Value::as_str)
+        .collect();
+    assert!(
+        expanded.contains(&"child sexual abuse material"),
+        "{expanded:?}"
+    );
+
+    let (_, _, body) = api(&server, "q=progamme").await;
+    assert!(slugs(&body).contains(&isotp.to_string()), "{body}");
+
+    let (_, _, body) = api(&server, "q=zzzyxwv").await;
+    assert_eq!(body["total"], 0);
+    assert_eq!(body["results"], serde_json::json!([]));
+}
+
+/// Counts by facet and value computed by SQL over `facet_values`, disjunctively: a facet's
+/// counts apply every filter but its own.
+async fn sql_counts(
+    server: &TestServer,
+    filters: &BTreeMap<Facet, Vec<&str>>,
+) -> BTreeMap<String, BTreeMap<String, i64>> {
+    let mut out = BTreeMap::new();
+    for facet in Facet::ALL {
+        let mut sql =
+            String::from("SELECT f.value, COUNT(*) FROM facet_values f WHERE f.facet = ?");
+        let mut binds: Vec<String> = vec![facet.param().to_string()];
+        for (other, values) in filters {
+            if *other == facet || values.is_empty() {
+                continue;
+            }
+            let marks = vec!["?"; values.len()].join(", ");
+            sql.push_str(&format!(
+                " AND f.intervention_id IN (SELECT intervention_id FROM facet_values \
+                 WHERE facet = ? AND value IN ({marks}))"
+            ));
+            binds.push(other.param().to_string());
+            binds.extend(values.iter().map(|v| v.to_string()));
+        }
+        sql.push_str(" GROUP BY f.value");
+        let mut query = sqlx::query_as::<_, (String, i64)>(&sql);
+        for b in &binds {
+            query = query.bind(b);
+        }
+        let rows = query
+            .fetch_all(server.store.pool())
+            .await
+            .expect("SQL counts");
+        out.insert(facet.plural().to_string(), rows.into_iter().collect());
+    }
+    out
+}
+
+/// The API's counts without the zero entries, for comparison with SQL.
+fn api_counts(body: &Value) -> BTreeMap<String, BTreeMap<String, i64>> {
+    body["facets"]
+        .as_object()
+        .expect("facets")
+        .iter()
+        .map(|(facet, counts)| {
+            let counts = counts
+                .as_object()
+                .expect("counts")
+                .iter()
+                .filter_map(|(id, n)| {
+                    let n = n.as_i64().expect("count");
+                    (n > 0).then(|| (id.clone(), n))
+                })
+                .collect();
+            (facet.clone(), counts)
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn facet_counts_match_sql_over_the_store() {
+    let server = start_all().await;
+    let cases: Vec<Vec<(Facet, &str)>> = vec![
+        vec![],
+        vec![(Facet::Gender, "male")],
+        vec![(Facet::Gender, "male"), (Facet::Gender, "female")],
+        vec![
+            (Facet::TargetGroup, "potential_offenders"),
+            (Facet::Language, "en"),
+        ],
+        vec![(Facet::Rating, "unrated")],
+        vec![(Facet::Country, "GB"), (Facet::Delivery, "phone")],
+    ];
+    for case in cases {
+        let mut filters: BTreeMap<Facet, Vec<&str>> = BTreeMap::new();
+        let mut query = form_urlencoded_pairs(&case);
+        for (facet, value) in &case {
+            filters.entry(*facet).or_default().push(value);
+        }
+        query.push_str("&per_page=100");
+        let (status, _, body) = api(&server, &query).await;
+        assert_eq!(status, StatusCode::OK, "{query}");
+        let expected = sql_counts(&server, &filters).await;
+        let mut got = api_counts(&body);
+        got.retain(|_, counts| !counts.is_empty());
+        let mut expected = expected;
+        expected.retain(|_, counts| !counts.is_empty());
+        assert_eq!(got, expected, "counts for {query}");
+    }
+}
+
+fn form_urlencoded_pairs(pairs: &[(Facet, &str)]) -> String {
+    pairs
+        .iter()
+        .map(|(f, v)| format!("{}={v}", f.param()))
+        .collect::<Vec<_>>()
+        .join("&")
+}
+
+#[tokio::test]
+async fn or_within_a_facet_and_across_facets() {
+    let server = start_all().await;
+    let set = |body: &Value| slugs(body).into_iter().collect::<BTreeSet<_>>();
+    let (_, _, male) = api(&server, "gender=male&per_page=100").await;
+    let (_, _, female) = api(&server, "gender=female&per_page=100").await;
+    let (_, _, either) = api(&server, "gender=male&gender=female&per_page=100").await;
+    let union: BTreeSet<String> = set(&male).union(&set(&female)).cloned().collect();
+    assert_eq!(set(&either), union);
+    assert_eq!(either["total"], union.len());
+
+    let (_, _, english) = api(&server, "language=en&per_page=100").await;
+    let (_, _, both) = api(&server, "gender=male&language=en&per_page=100").await;
+    let intersection: BTreeSet<String> = set(&male).intersection(&set(&english)).cloned().collect();
+    assert_eq!(set(&both), intersection);
+    assert!(!intersection.is_empty());
+}
+
+#[tokio::test]
+async fn paging_bounds_and_bad_parameters() {
+    let server = start_all().await;
+    let (_, _, all) = api(&server, "per_page=100").await;
+    let total = all["total"].as_u64().expect("total") as usize;
+    assert_eq!(total, 7);
+    let mut seen = Vec::new();
+    for p in 1..=4 {
+        let (status, _, body) = api(&server, &format!("per_page=2&page={p}")).await;
+        assert_eq!(status, StatusCode::OK);
+        assert_eq!(body["page"], p);
+        assert_eq!(body["per_page"], 2);
+        seen.extend(slugs(&body));
+    }
+    assert_eq!(seen, slugs(&all));
+    let (status, _, beyond) = api(&server, "per_page=2&page=5").await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(beyond["results"], serde_json::json!([]));
+    assert_eq!(beyond["total"], 7);
+
+    let long = "a".repeat(preventory_search::MAX_QUERY_CHARS + 1);
+    for query in [
+        "page=0".to_string(),
+        "per_page=101".to_string(),
+        "sort=xyz".to_string(),
+        "colour=red".to_string(),
+        "gender=nonsense".to_string(),
+        "q=a&q=b".to_string(),
+        format!("q={long}"),
+    ] {
+        let (status, kind, problem) = api(&server, &query).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{query}");
+        assert_eq!(kind, "application/problem+json", "{query}");
+        assert_eq!(problem["status"], 400, "{query}");
+        // Pages answer the same mistakes with a friendly page, never a 500.
+        let (status, body) = page(&server, &format!("/search?{query}")).await;
+        if query.starts_with("colour") {
+            assert_eq!(
+                status,
+                StatusCode::OK,
+                "{query}: pages ignore unknown names"
+            );
+        } else {
+            assert_eq!(status, StatusCode::BAD_REQUEST, "{query}");
+            assert!(
+                body.contains("That request could not be understood"),
+                "{query}"
+            );
+        }
+    }
+}
+
+#[tokio::test]
+async fn the_results_page_shows_hits_facets_chips_and_pages() {
+    let server = start_all().await;
+    let (status, body) = page(&server, "/search?q=child+pornography").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(body.contains("Also searched: "), "{body}");
+    assert!(body.contains("child sexual abuse material"));
+    assert!(body.contains("href=\"/interventions/internet-sex-offender-treatment-programme\""));
+    assert!(body.contains("<mark>"));
+    assert!(body.contains("Information correct at"));
+    // The search words are not in the title browsers keep in their history lists.
+    assert!(body.contains("<title>Search results – Preventory</title>"));
+
+    let (_, body) = page(&server, "/search?gender=male&language=en").await;
+    assert!(
+        body.contains("name=\"gender\" value=\"male\" checked"),
+        "{body}"
+    );
+    assert!(
+        body.contains("<a class=\"chip\" href=\"/search?language=en\">"),
+        "{body}"
+    );
+    assert!(
+        body.contains("<a class=\"chip\" href=\"/search?gender=male\">"),
+        "{body}"
+    );
+    assert!(body.contains("facet-count"));
+
+    let (_, body) = page(&server, "/search?per_page=2&page=2").await;
+    assert!(body.contains("aria-current=\"page\""));
+    assert!(
+        body.contains("href=\"/search?per_page=2&#38;page=3\" rel=\"next\""),
+        "{body}"
+    );
+    assert!(
+        body.contains("href=\"/search?per_page=2\" rel=\"prev\""),
+        "{body}"
+    );
+
+    let (_, body) = page(&server, "/search?q=zzzyxwv").await;
+    assert!(body.contains("No interventions match your search."));
+
+    let (status, body) = page(&server, "/").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(body.contains("Worried about your own thoughts?"));
+    assert!(body.contains("href=\"/search?q=help+for+me\""));
+    assert!(body.contains("7 interventions"));
+    let (status, body) = page(&server, "/search?q=help+for+me").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(!body.to_lowercase().contains("child pornography"));
+}
+
+#[tokio::test]
+async fn hostile_text_stays_escaped_in_snippets() {
+    let server = start_all().await;
+    for path in [
+        "/search?q=hostile",
+        "/search?q=script+alert",
+        "/search?q=summary",
+    ] {
+        let (status, body) = page(&server, path).await;
+        assert_eq!(status, StatusCode::OK, "{path}");
+        assert!(
+            body.contains("/interventions/hostile-record"),
+            "{path}: no hit"
+        );
+        assert!(!body.contains(HOSTILE_SCRIPT), "{path}: live script");
+        assert!(!body.contains("<img"), "{path}: live image");
+        assert!(!body.contains("<a href=\"javascript"), "{path}: live link");
+        let snippets: Vec<&str> = body.split("<p class=\"snippet\">").skip(1).collect();
+        for snippet in snippets {
+            let snippet = &snippet[..snippet.find("</p>").expect("end of snippet")];
+            let stripped = snippet.replace("<mark>", "").replace("</mark>", "");
+            assert!(
+                !stripped.contains('<'),
+                "{path}: markup in snippet {snippet}"
+            );
+        }
+    }
+}
+
+#[tokio::test]
+async fn an_import_while_serving_is_found_by_search() {
+    let server = start_all().await;
+    let (_, _, before) = api(&server, "q=zebrafinch").await;
+    assert_eq!(before["total"], 0);
+    let mut record = helpline_one();
+    record.slug = "fictional-zebrafinch-service".into();
+    record.title = "Fictional Zebrafinch Service".into();
+    server
+        .store
+        .import(
+            vec![ImportItem {
+                record,
+                source: "tests/search.rs".into(),
+            }],
+            "import",
+        )
+        .await
+        .expect("import");
+    let deadline = Instant::now() + preventory_web::INDEX_CHECK_INTERVAL * 5;
+    loop {
+        let (_, _, body) = api(&server, "q=zebrafinch").await;
+        if body["total"] == 1 {
+            assert_eq!(slugs(&body), ["fictional-zebrafinch-service"]);
+            break;
+        }
+        assert!(Instant::now() < deadline, "the new record was never found");
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+}
