@@ -26,6 +26,11 @@ static ASSETS: &[Asset] = &[
         content_type: "image/svg+xml",
         bytes: include_bytes!("../assets/icon.svg"),
     },
+    Asset {
+        name: "exit.js",
+        content_type: "text/javascript; charset=utf-8",
+        bytes: include_bytes!("../assets/exit.js"),
+    },
 ];
 
 /// Cache policy for content-hashed names: the content at such a name never changes.
@@ -132,6 +137,17 @@ mod tests {
         assert!(css.ends_with(".css"), "{css}");
         assert_eq!(css.len(), "/static/site..css".len() + 16);
         assert!(url("icon.svg").ends_with(".svg"));
+        assert!(url("exit.js").ends_with(".js"));
+    }
+
+    #[test]
+    fn the_exit_script_needs_nothing_from_elsewhere() {
+        let js = String::from_utf8_lossy(ASSETS[2].bytes);
+        assert_eq!(ASSETS[2].name, "exit.js");
+        assert!(!js.contains("http:") && !js.contains("https:"));
+        assert!(!js.contains("fetch(") && !js.contains("XMLHttpRequest"));
+        assert!(!js.contains("cookie") && !js.contains("Storage"));
+        assert!(!js.contains("'Escape'"));
     }
 
     #[test]

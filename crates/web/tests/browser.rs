@@ -50,6 +50,12 @@ const RECORD_PAGES: [&str; 2] = [
     "/interventions/stopso",
 ];
 
+/// A comparison of two example records.
+const COMPARE_PAGE: &str = "/compare?slug=internet-sex-offender-treatment-programme&slug=stopso";
+
+/// Where "Exit this page" leads (the browser cannot resolve it: nothing leaves the machine).
+const EXIT_URL: &str = "https://www.bbc.co.uk/weather";
+
 /// A path no route serves, for the 404 page.
 const MISSING_PAGE: &str = "/interventions/no-such-intervention";
 
@@ -574,6 +580,7 @@ async fn no_request_leaves_the_server_and_no_cookie_is_set() {
         );
         let mut paths = vec!["/"];
         paths.extend(RECORD_PAGES);
+        paths.push(COMPARE_PAGE);
         paths.push(MISSING_PAGE);
         for path in paths {
             open(&client, &base, path).await;
@@ -581,6 +588,107 @@ async fn no_request_leaves_the_server_and_no_cookie_is_set() {
         }
         let cookies = client.get_all_cookies().await.expect("read cookies");
         assert!(cookies.is_empty(), "the browser holds cookies: {cookies:?}");
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_compare_page_has_no_accessibility_violations() {
+    axe_finds_nothing_on(&[COMPARE_PAGE]).await;
+}
+
+/// Presses and releases Shift once, as a person would.
+async fn press_shift(client: &Client) {
+    use fantoccini::actions::{InputSource, KeyAction, KeyActions};
+    use fantoccini::key::Key;
+    let shift = char::from(Key::Shift);
+    let actions = KeyActions::new("keyboard".into())
+        .then(KeyAction::Down { value: shift })
+        .then(KeyAction::Up { value: shift });
+    client.perform_actions(actions).await.expect("press Shift");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn pressing_shift_three_times_exits_the_page() {
+    with_browser(true, |client, base| async move {
+        let path = RECORD_PAGES[1];
+        open(&client, &base, path).await;
+        assert_eq!(scripting_enabled(&client).await, json!(true));
+        // The script has run: deferred scripts run before DOMContentLoaded, which a finished
+        // navigation has passed.
+        press_shift(&client).await;
+        let status = text_of_js(&client, "exit-status").await;
+        assert!(
+            status.starts_with("Shift pressed 1 of 3 times"),
+            "status after one press: {status:?}"
+        );
+        press_shift(&client).await;
+        let status = text_of_js(&client, "exit-status").await;
+        assert!(
+            status.starts_with("Shift pressed 2 of 3 times"),
+            "status after two presses: {status:?}"
+        );
+        let from = format!("{base}{path}");
+        press_shift(&client).await;
+        wait_to_leave(&client, &from).await;
+        let url = client.current_url().await.expect("current URL");
+        assert!(
+            !url.as_str().starts_with(&base),
+            "still on the site after three presses of Shift: {url}"
+        );
+        // The page was replaced, so Back does not return to it.
+        let _ = client.back().await;
+        let url = client.current_url().await.expect("current URL");
+        assert_ne!(
+            url.as_str(),
+            from,
+            "Back returned to the page that was exited"
+        );
+    })
+    .await;
+}
+
+/// The text content of the element with `id`, read by script.
+async fn text_of_js(client: &Client, id: &str) -> String {
+    client
+        .execute(
+            "return document.getElementById(arguments[0]).textContent;",
+            vec![json!(id)],
+        )
+        .await
+        .unwrap_or_else(|e| panic!("read #{id}: {e}"))
+        .as_str()
+        .unwrap_or_default()
+        .to_string()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_exit_link_is_a_plain_link_without_javascript() {
+    with_browser(false, |client, base| async move {
+        for path in ["/", RECORD_PAGES[0], COMPARE_PAGE, MISSING_PAGE] {
+            open(&client, &base, path).await;
+            assert_eq!(scripting_enabled(&client).await, json!(false));
+            let link = client
+                .find(Locator::LinkText("Exit this page"))
+                .await
+                .unwrap_or_else(|e| panic!("{path}: no exit link: {e}"));
+            assert_eq!(link.tag_name().await.expect("tag"), "a");
+            assert_eq!(
+                link.attr("href").await.expect("href").as_deref(),
+                Some(EXIT_URL)
+            );
+            assert_eq!(
+                link.attr("rel").await.expect("rel").as_deref(),
+                Some("noreferrer")
+            );
+            assert!(link.is_displayed().await.expect("displayed"), "{path}");
+            // Without the script nothing blanks the page.
+            let body_class = client
+                .execute("return document.body.className;", vec![])
+                .await
+                .expect("body class");
+            assert_eq!(body_class, json!(""), "{path}");
+        }
     })
     .await;
 }

@@ -236,6 +236,7 @@ fn assert_no_live_markup(what: &str, body: &str) {
         "p", "main", "footer", "h1", "h2", "span", "ol", "ul", "li", "article", "nav", "section",
         "strong", "table", "caption", "thead", "tbody", "tr", "th", "td", "dl", "dt", "dd", "br",
         "h3", "form", "label", "input", "button", "fieldset", "legend", "select", "option", "mark",
+        "script",
     ];
     for (name, attributes) in tags(body) {
         let bare = name.trim_start_matches('/');
@@ -243,7 +244,24 @@ fn assert_no_live_markup(what: &str, body: &str) {
             ELEMENTS.contains(&bare),
             "{what}: unexpected element <{name}>"
         );
+        // The only scripts: the site's own exit script, and a record's JSON-LD data block.
+        let exit_script = name == "script"
+            && attributes
+                .iter()
+                .any(|(a, v)| a == "src" && v.starts_with("/static/exit.") && v.ends_with(".js"));
+        if name == "script" {
+            assert!(
+                exit_script
+                    || attributes
+                        .iter()
+                        .any(|(a, v)| a == "type" && v == "application/ld+json"),
+                "{what}: unexpected script {attributes:?}"
+            );
+        }
         for (attr, value) in attributes {
+            if exit_script && attr == "src" {
+                continue;
+            }
             assert!(!attr.starts_with("on"), "{what}: event handler {attr}");
             assert!(
                 attr != "style" && attr != "src" && attr != "srcdoc",

@@ -1,7 +1,9 @@
 //! Server-rendered pages. They work fully without JavaScript; every string from a record goes
-//! through askama's HTML escaping. The one `|safe` is the search snippet, which the search
-//! engine has already escaped (only its own `<mark>` tags are markup).
+//! through askama's HTML escaping. There are two `|safe`s: the search snippet, which the search
+//! engine has already escaped (only its own `<mark>` tags are markup), and a record's JSON-LD,
+//! whose `<`, `>` and `&` are JSON escapes (see `record::script_safe_json`).
 
+pub(crate) mod compare;
 pub(crate) mod health;
 pub(crate) mod record;
 pub(crate) mod search;
@@ -9,6 +11,10 @@ pub(crate) mod search;
 use crate::assets;
 use crate::state::YearMonth;
 use preventory_core::{PartialDate, Rating};
+
+/// Where "Exit this page" leads: a neutral site that gives nothing away, as the GOV.UK
+/// Design System recommends. Only ever a link target; nothing is loaded from it.
+pub(crate) const EXIT_URL: &str = "https://www.bbc.co.uk/weather";
 
 /// Records whose information was confirmed more than this many months ago carry a notice.
 pub(crate) const STALE_AFTER_MONTHS: i32 = 24;
@@ -22,6 +28,10 @@ pub(crate) struct Chrome {
     pub css_href: &'static str,
     /// The fingerprinted icon address.
     pub icon_href: &'static str,
+    /// The fingerprinted address of the "Exit this page" script.
+    pub exit_js_href: &'static str,
+    /// Where "Exit this page" leads.
+    pub exit_href: &'static str,
 }
 
 impl Chrome {
@@ -31,6 +41,8 @@ impl Chrome {
             page_title: page_title.to_string(),
             css_href: assets::url("site.css"),
             icon_href: assets::url("icon.svg"),
+            exit_js_href: assets::url("exit.js"),
+            exit_href: EXIT_URL,
         }
     }
 }

@@ -15,7 +15,7 @@ use preventory_core::vocab::Vocabulary;
 use preventory_core::{Contact, FacetRow, Intervention, Term};
 
 /// Shown in a facet cell when the record does not say.
-const NOT_STATED: &str = "Not stated";
+pub(crate) const NOT_STATED: &str = "Not stated";
 
 /// A narrative section, ready to show.
 struct SectionView {
@@ -37,17 +37,17 @@ struct FacetRowView {
 }
 
 /// The public contact block.
-struct ContactView {
-    organisation: Option<String>,
-    address_lines: Vec<String>,
-    phones: Vec<Link>,
-    emails: Vec<Link>,
-    websites: Vec<Link>,
-    notes: Vec<String>,
+pub(crate) struct ContactView {
+    pub organisation: Option<String>,
+    pub address_lines: Vec<String>,
+    pub phones: Vec<Link>,
+    pub emails: Vec<Link>,
+    pub websites: Vec<Link>,
+    pub notes: Vec<String>,
 }
 
 impl ContactView {
-    fn is_empty(&self) -> bool {
+    pub(crate) fn is_empty(&self) -> bool {
         self.organisation.is_none()
             && self.address_lines.is_empty()
             && self.phones.is_empty()
@@ -72,9 +72,11 @@ struct RecordPage {
     sections: Vec<SectionView>,
     references: Vec<String>,
     contact: ContactView,
+    /// schema.org JSON-LD, already made safe to place inside a `<script>` element.
+    json_ld: String,
 }
 
-fn labels<T: Vocabulary>(terms: &[Term<T>]) -> String {
+pub(crate) fn labels<T: Vocabulary>(terms: &[Term<T>]) -> String {
     if terms.is_empty() {
         NOT_STATED.to_string()
     } else {
@@ -98,13 +100,13 @@ fn facet_row(row: &FacetRow) -> FacetRowView {
     }
 }
 
-fn non_empty(text: Option<&str>) -> Option<String> {
+pub(crate) fn non_empty(text: Option<&str>) -> Option<String> {
     text.map(str::trim)
         .filter(|t| !t.is_empty())
         .map(str::to_string)
 }
 
-fn contact(c: &Contact) -> ContactView {
+pub(crate) fn contact(c: &Contact) -> ContactView {
     // `c` is already the public view, so a confidential address is gone by now.
     let keep = |items: &[String]| -> Vec<String> {
         items
@@ -165,8 +167,66 @@ impl RecordPage {
                 .filter(|t| !t.is_empty())
                 .collect(),
             contact: contact(&record.contact),
+            json_ld: json_ld(record),
         }
     }
+}
+
+/// The record as a schema.org `Service`, in JSON-LD for search engines and other tools.
+///
+/// The text goes inside a `<script>` element, where HTML escaping does not apply, so `<`, `>`
+/// and `&` are written as JSON escapes: no record text can close the element. They can only
+/// occur inside JSON strings, where the escapes mean the same characters.
+fn json_ld(record: &Intervention) -> String {
+    use serde_json::{json, Map, Value};
+
+    let mut service = Map::new();
+    service.insert("@context".into(), json!("https://schema.org"));
+    service.insert("@type".into(), json!("Service"));
+    service.insert("name".into(), json!(display_title(&record.title)));
+    service.insert("url".into(), json!(super::record_href(&record.slug)));
+    if let Some(summary) = non_empty(record.summary.as_deref()) {
+        service.insert("description".into(), json!(summary));
+    }
+    if let Some(organisation) = non_empty(record.contact.organisation.as_deref()) {
+        service.insert(
+            "provider".into(),
+            json!({ "@type": "Organization", "name": organisation }),
+        );
+    }
+    let countries: Vec<Value> = record
+        .countries
+        .iter()
+        .map(|c| json!({ "@type": "Country", "name": c.label() }))
+        .collect();
+    if !countries.is_empty() {
+        service.insert("areaServed".into(), Value::Array(countries));
+    }
+    let audiences: Vec<Value> = record
+        .target_groups()
+        .iter()
+        .map(|t| json!({ "@type": "Audience", "audienceType": t.label() }))
+        .collect();
+    if !audiences.is_empty() {
+        service.insert("audience".into(), Value::Array(audiences));
+    }
+    let types: Vec<Value> = record.delivery().iter().map(|t| json!(t.label())).collect();
+    if !types.is_empty() {
+        service.insert("serviceType".into(), Value::Array(types));
+    }
+    if let Some(date) = record.information_correct_at {
+        service.insert("dateModified".into(), json!(date.to_string()));
+    }
+    script_safe_json(&Value::Object(service))
+}
+
+/// JSON text that can sit inside an HTML `<script>` element without ending it early.
+pub(crate) fn script_safe_json(value: &serde_json::Value) -> String {
+    value
+        .to_string()
+        .replace('<', "\\u003c")
+        .replace('>', "\\u003e")
+        .replace('&', "\\u0026")
 }
 
 /// `GET /interventions/{slug}`: one record's page.
@@ -177,4 +237,19 @@ pub(crate) async fn handler(
     let Path(slug) = slug.map_err(|_| WebError::NotFound)?;
     let record = records::one(state.store(), &slug).await?;
     Ok(Html(RecordPage::new(&record, state.today()).render()?))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn json_for_a_script_element_cannot_close_it() {
+        let hostile = "</script><script>alert(1)</script> & <!--";
+        let value = serde_json::json!({ "name": hostile });
+        let text = script_safe_json(&value);
+        assert!(!text.contains('<') && !text.contains('>') && !text.contains('&'));
+        let back: serde_json::Value = serde_json::from_str(&text).expect("still JSON");
+        assert_eq!(back["name"], hostile);
+    }
 }

@@ -1,0 +1,197 @@
+//! Schemas of the API's JSON documents that are not built from types of this crate.
+//!
+//! The record's JSON form belongs to `preventory-core`, which knows nothing of OpenAPI, so it
+//! is described here by mirror types that list the same fields with the types they serialise
+//! as. A test (`tests/openapi.rs`) serialises real records and compares their keys with
+//! these schemas, so a field added to the record and forgotten here fails the build's tests.
+//!
+//! None of these types is ever built: they exist only for their schemas.
+
+#![allow(dead_code)]
+
+use std::collections::BTreeMap;
+use utoipa::ToSchema;
+
+/// An RFC 9457 problem document, the body of every API error (`application/problem+json`).
+#[derive(ToSchema)]
+#[schema(
+    example = json!({
+        "type": "about:blank",
+        "title": "Bad Request",
+        "status": 400,
+        "detail": "page must be a whole number of 1 or more"
+    })
+)]
+pub(crate) struct Problem {
+    /// Always `about:blank`: the status says what kind of problem it is.
+    #[schema(example = "about:blank")]
+    r#type: String,
+    /// The status's reason phrase, e.g. `Not Found`.
+    title: String,
+    /// The HTTP status code.
+    #[schema(minimum = 400, maximum = 599)]
+    status: u16,
+    /// What went wrong, in plain words; never internal details.
+    detail: String,
+}
+
+/// An intervention: a programme, service or resource that aims to prevent child sexual
+/// abuse, as the public may see it.
+///
+/// Facet values are ids: a vocabulary id, or `other:<text>` for a value kept verbatim.
+#[derive(ToSchema)]
+#[schema(as = Intervention)]
+pub(crate) struct InterventionRecord {
+    /// Short, stable, URL-safe name.
+    slug: String,
+    /// The name people know it by.
+    title: String,
+    /// One or two sentences saying what it is.
+    summary: Option<String>,
+    /// Set when something in the record could not be determined and an editor must look.
+    needs_review: bool,
+    /// Every target group over all facet rows, sorted, without duplicates.
+    target_groups: Vec<String>,
+    /// Every prevention level over all facet rows.
+    prevention_levels: Vec<String>,
+    /// Every age group over all facet rows.
+    age_groups: Vec<String>,
+    /// Every gender over all facet rows.
+    genders: Vec<String>,
+    /// Every type of intervention over all facet rows and `intervention_types`.
+    delivery: Vec<String>,
+    /// Every sub-group over all facet rows.
+    subgroups: Vec<String>,
+    /// Every language over all facet rows.
+    languages: Vec<String>,
+    /// Countries where it is offered, where stated.
+    countries: Vec<String>,
+    /// Facet combinations, like the database's own filter rows.
+    facet_rows: Vec<FacetRowSchema>,
+    /// The record's "Type of intervention" list, which may stand apart from its facet rows.
+    intervention_types: Vec<String>,
+    /// Narrative sections by key (`target_population`, `delivery_organisation`,
+    /// `mode_and_context`, `staff_expertise`, `intensity`, `description`, `evaluation`, or a
+    /// slug of another heading); the values are plain text.
+    sections: BTreeMap<String, String>,
+    /// Works cited.
+    references: Vec<ReferenceSchema>,
+    /// How to reach it.
+    contact: ContactSchema,
+    /// Evidence rating id (`effective`, `promising`, `prudent`, `pioneering`); null is "not
+    /// rated", never a low rating.
+    rating: Option<String>,
+    /// When the information was last confirmed: `YYYY-MM` or `YYYY`.
+    #[schema(pattern = r"^[0-9]{4}(-[0-9]{2})?$")]
+    information_correct_at: Option<String>,
+    /// Who it can take.
+    eligibility: EligibilitySchema,
+}
+
+/// One combination of facets: a target group at a prevention level, for these ages and
+/// genders, delivered so, in these languages.
+#[derive(ToSchema)]
+#[schema(as = FacetRow)]
+pub(crate) struct FacetRowSchema {
+    /// Whom the row is aimed at; null when the source did not say.
+    target_group: Option<String>,
+    /// Prevention level; null when the source did not say.
+    prevention_level: Option<String>,
+    /// Age groups served.
+    age_groups: Vec<String>,
+    /// Genders served.
+    genders: Vec<String>,
+    /// Types of intervention.
+    delivery: Vec<String>,
+    /// Narrower groups or settings.
+    subgroups: Vec<String>,
+    /// Languages of delivery.
+    languages: Vec<String>,
+}
+
+/// A cited work. `text` is always the citation as written; the parts are filled where the
+/// citation's shape allows.
+#[derive(ToSchema)]
+#[schema(as = Reference)]
+pub(crate) struct ReferenceSchema {
+    /// The citation exactly as written.
+    text: String,
+    /// Authors, one entry each ("Hanson, R. K.").
+    authors: Vec<String>,
+    /// Year of publication.
+    year: Option<u16>,
+    /// Title of the work.
+    title: Option<String>,
+}
+
+/// How to reach the service.
+#[derive(ToSchema)]
+#[schema(as = Contact)]
+pub(crate) struct ContactSchema {
+    /// The organisation to contact.
+    organisation: Option<String>,
+    /// Postal address, lines joined by newlines; null when confidential.
+    address: Option<String>,
+    /// When true the address is for staff only and is never given here.
+    address_confidential: bool,
+    /// Telephone numbers as written.
+    phones: Vec<String>,
+    /// Email addresses.
+    emails: Vec<String>,
+    /// Web addresses as written.
+    websites: Vec<String>,
+    /// Other lines of the contact block (e.g. charity numbers), kept verbatim.
+    notes: Vec<String>,
+}
+
+/// Who a service can take, as stated by the service. Every null means "not known".
+#[derive(ToSchema)]
+#[schema(as = Eligibility)]
+pub(crate) struct EligibilitySchema {
+    /// Youngest age accepted in any format.
+    age_min: Option<u8>,
+    /// Oldest age accepted in any format.
+    age_max: Option<u8>,
+    /// Age limits that differ by delivery format.
+    formats: Vec<FormatAgeLimitsSchema>,
+    /// Gender ids accepted.
+    genders: Option<Vec<String>>,
+    /// Minimum IQ required.
+    iq_min: Option<u8>,
+    /// Learning-needs requirements or adaptations, in words.
+    learning_needs: Option<String>,
+    /// Whom the service accepts enquiries from (`self`, `someone_else`, `client`).
+    serves: Option<Vec<String>>,
+    /// Situations the service works with (`sexual_thoughts`, `viewing_csam`,
+    /// `online_solicitation`, `contact_offending`, `harmful_sexual_behaviour`).
+    situations: Option<Vec<String>>,
+    /// Justice stages accepted (`none`, `pre_arrest`, `under_investigation`, `charged`,
+    /// `convicted_custody`, `convicted_community`, `after_sentence`).
+    justice_stages: Option<Vec<String>>,
+    /// Referral routes accepted (`self`, `agency`, `mandated`).
+    referral_routes: Option<Vec<String>>,
+    /// Whether people can get help without giving their name.
+    anonymous: Option<bool>,
+    /// What using the service costs (`free`, `paid`, `funded_by_referrer`).
+    cost: Option<Vec<String>>,
+    /// Whether the service can be used remotely (phone, online).
+    remote: Option<bool>,
+    /// Areas where in-person help is offered, in words.
+    in_person_areas: Option<Vec<String>>,
+    /// Language ids the service works in.
+    languages: Option<Vec<String>>,
+    /// Exclusions the service states.
+    exclusions: Vec<String>,
+}
+
+/// Age limits that apply to one delivery format only (e.g. one-to-one from 17, group from 21).
+#[derive(ToSchema)]
+#[schema(as = FormatAgeLimits)]
+pub(crate) struct FormatAgeLimitsSchema {
+    /// The delivery format id these limits apply to.
+    delivery: String,
+    /// Youngest age accepted in this format, when stated.
+    age_min: Option<u8>,
+    /// Oldest age accepted in this format, when stated.
+    age_max: Option<u8>,
+}

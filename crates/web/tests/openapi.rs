@@ -1,0 +1,353 @@
+//! The OpenAPI document at `/api/v1/openapi.json`: it is OpenAPI 3.1, it documents every
+//! parameter the API accepts and nothing else, and its schemas match the JSON the API
+//! actually sends, key for key, so the document cannot silently drift from the code.
+
+mod common;
+
+use common::{content_type, start_with};
+use preventory_core::{Facet, Intervention};
+use preventory_formats::seed_text;
+use serde_json::{Map, Value};
+use std::collections::BTreeSet;
+
+const EXAMPLES: [(&str, &[u8]); 4] = [
+    (
+        "000.txt",
+        include_bytes!("../../../data/examples/000_539f00f589d4a362.txt"),
+    ),
+    (
+        "001.txt",
+        include_bytes!("../../../data/examples/001_327a9cf11ad9e4a1.txt"),
+    ),
+    (
+        "002.txt",
+        include_bytes!("../../../data/examples/002_2adcaa1ea715119c.txt"),
+    ),
+    (
+        "003.txt",
+        include_bytes!("../../../data/examples/003_872480d8329dbb3f.txt"),
+    ),
+];
+
+/// The real example records and the fictional fixtures, which between them fill every kind
+/// of nested object (facet rows, references, contact, eligibility).
+fn records() -> Vec<Intervention> {
+    let mut records: Vec<Intervention> = EXAMPLES
+        .iter()
+        .map(|(name, bytes)| seed_text::parse(name, bytes).expect("example").record)
+        .collect();
+    records.extend([
+        common::helpline_one(),
+        common::group_programme_two(),
+        common::hostile(),
+    ]);
+    records
+}
+
+/// Every parameter name the search API accepts, worked out from the vocabulary of facets
+/// rather than read from the web crate, so the check is independent of the document.
+fn accepted_parameters() -> BTreeSet<String> {
+    let mut names: BTreeSet<String> = ["q", "sort", "page", "per_page"].map(String::from).into();
+    for facet in Facet::ALL {
+        names.insert(facet.param().to_string());
+        names.insert(facet.plural().to_string());
+    }
+    names
+}
+
+async fn get_json(server: &common::TestServer, path: &str) -> (u16, String, Value) {
+    let response = server.get(path).await;
+    let status = response.status().as_u16();
+    let content_type = content_type(&response);
+    let text = response.text().await.expect("body");
+    let json = serde_json::from_str(&text).unwrap_or_else(|e| panic!("{path}: {e}: {text}"));
+    (status, content_type, json)
+}
+
+async fn document(server: &common::TestServer) -> Value {
+    let response = server.get("/api/v1/openapi.json").await;
+    assert_eq!(response.status(), 200);
+    common::assert_privacy_headers("openapi.json", &response);
+    assert_eq!(content_type(&response), "application/json");
+    let text = response.text().await.expect("body");
+    serde_json::from_str(&text).unwrap_or_else(|e| panic!("openapi.json does not parse: {e}"))
+}
+
+/// Follows a local `$ref` to the schema it names.
+fn resolve<'a>(doc: &'a Value, schema: &'a Value) -> &'a Value {
+    match schema.get("$ref").and_then(Value::as_str) {
+        Some(reference) => {
+            let name = reference
+                .strip_prefix("#/components/schemas/")
+                .unwrap_or_else(|| panic!("non-local reference {reference}"));
+            let target = &doc["components"]["schemas"][name];
+            assert!(target.is_object(), "dangling reference {reference}");
+            resolve(doc, target)
+        }
+        None => schema,
+    }
+}
+
+/// The JSON types a schema allows, from `type` (a name or a list of names).
+fn allowed_types(schema: &Value) -> Option<Vec<&str>> {
+    match schema.get("type")? {
+        Value::String(t) => Some(vec![t.as_str()]),
+        Value::Array(ts) => Some(ts.iter().filter_map(Value::as_str).collect()),
+        _ => None,
+    }
+}
+
+fn json_type(value: &Value) -> &'static str {
+    match value {
+        Value::Null => "null",
+        Value::Bool(_) => "boolean",
+        Value::Number(n) if n.is_i64() || n.is_u64() => "integer",
+        Value::Number(_) => "number",
+        Value::String(_) => "string",
+        Value::Array(_) => "array",
+        Value::Object(_) => "object",
+    }
+}
+
+/// Checks `value` against `schema`: types agree, objects have exactly the documented
+/// properties, and the same holds all the way down.
+fn check(doc: &Value, schema: &Value, value: &Value, at: &str) {
+    let schema = resolve(doc, schema);
+    if let Some(variants) = schema.get("oneOf").and_then(Value::as_array) {
+        // `Option<T>` of a referenced type: `null`, or T.
+        let fits = |v: &&Value| {
+            let v = resolve(doc, v);
+            allowed_types(v).is_none_or(|ts| ts.contains(&json_type(value)))
+        };
+        let variant = variants
+            .iter()
+            .find(fits)
+            .unwrap_or_else(|| panic!("{at}: {value} fits no variant of {schema}"));
+        return check(doc, variant, value, at);
+    }
+    if let Some(types) = allowed_types(schema) {
+        let actual = json_type(value);
+        assert!(
+            types.contains(&actual) || (actual == "integer" && types.contains(&"number")),
+            "{at}: a {actual} where the document says {types:?}"
+        );
+    }
+    match value {
+        Value::Object(object) => check_object(doc, schema, object, at),
+        Value::Array(items) => {
+            let item_schema = schema
+                .get("items")
+                .unwrap_or_else(|| panic!("{at}: an array with no documented items"));
+            for (i, item) in items.iter().enumerate() {
+                check(doc, item_schema, item, &format!("{at}[{i}]"));
+            }
+        }
+        _ => {}
+    }
+}
+
+fn check_object(doc: &Value, schema: &Value, object: &Map<String, Value>, at: &str) {
+    if let Some(properties) = schema.get("properties").and_then(Value::as_object) {
+        let documented: BTreeSet<&str> = properties.keys().map(String::as_str).collect();
+        let sent: BTreeSet<&str> = object.keys().map(String::as_str).collect();
+        assert_eq!(
+            sent, documented,
+            "{at}: the keys sent (left) differ from the documented properties (right)"
+        );
+        let required: BTreeSet<&str> = schema["required"]
+            .as_array()
+            .map(|r| r.iter().filter_map(Value::as_str).collect())
+            .unwrap_or_default();
+        assert_eq!(required, documented, "{at}: every key is always sent");
+        for (key, value) in object {
+            check(doc, &properties[key], value, &format!("{at}.{key}"));
+        }
+    } else if let Some(values) = schema.get("additionalProperties") {
+        for (key, value) in object {
+            check(doc, values, value, &format!("{at}.{key}"));
+        }
+    } else {
+        panic!("{at}: an object whose schema documents no properties: {schema}");
+    }
+}
+
+/// The schema of a response's body for a status and content type.
+fn response_schema<'a>(doc: &'a Value, path: &str, status: &str, media_type: &str) -> &'a Value {
+    let schema = &doc["paths"][path]["get"]["responses"][status]["content"][media_type]["schema"];
+    assert!(
+        schema.is_object(),
+        "{path}: no {media_type} schema for {status}"
+    );
+    schema
+}
+
+#[tokio::test]
+async fn the_document_is_openapi_3_1_with_both_paths() {
+    let server = start_with(vec![common::helpline_one()]).await;
+    let doc = document(&server).await;
+    let version = doc["openapi"].as_str().expect("openapi field");
+    assert!(version.starts_with("3.1"), "{version}");
+    assert!(doc["info"]["title"].is_string() && doc["info"]["version"].is_string());
+    assert!(doc.get("servers").is_none(), "no other host is named");
+
+    let list = "/api/v1/interventions";
+    let record = "/api/v1/interventions/{slug}";
+    for path in [list, record] {
+        let item = doc["paths"][path].as_object().expect(path);
+        assert_eq!(item.keys().collect::<Vec<_>>(), ["get"], "{path}");
+    }
+    response_schema(&doc, list, "200", "application/json");
+    response_schema(&doc, list, "400", "application/problem+json");
+    response_schema(&doc, record, "200", "application/json");
+    response_schema(&doc, record, "404", "application/problem+json");
+    let slug = &doc["paths"][record]["get"]["parameters"][0];
+    assert_eq!(
+        (&slug["name"], &slug["in"]),
+        (&"slug".into(), &"path".into())
+    );
+    assert_eq!(slug["required"], true);
+}
+
+#[tokio::test]
+async fn every_accepted_parameter_is_documented_and_no_other_is_accepted() {
+    let server = start_with(vec![common::helpline_one()]).await;
+    let doc = document(&server).await;
+    let list = "/api/v1/interventions";
+    let parameters = doc["paths"][list]["get"]["parameters"]
+        .as_array()
+        .expect("parameters");
+    let documented: BTreeSet<String> = parameters
+        .iter()
+        .map(|p| p["name"].as_str().expect("name").to_string())
+        .collect();
+    assert_eq!(documented.len(), parameters.len(), "a name is listed twice");
+    assert_eq!(documented, accepted_parameters());
+
+    for parameter in parameters {
+        let name = parameter["name"].as_str().expect("name");
+        assert_eq!(parameter["in"], "query", "{name}");
+        assert_ne!(parameter["required"], true, "{name}");
+        assert!(parameter["description"].is_string(), "{name}");
+        let value = match Facet::from_param(name) {
+            Some(facet) => {
+                // Facets are repeatable: arrays of strings, one parameter per value.
+                assert_eq!(parameter["schema"]["type"], "array", "{name}");
+                assert_eq!(parameter["schema"]["items"]["type"], "string", "{name}");
+                assert_eq!(parameter["style"], "form", "{name}");
+                assert_eq!(parameter["explode"], true, "{name}");
+                facet.known_values()[0].0.to_string()
+            }
+            None => {
+                assert_ne!(
+                    parameter["schema"]["type"], "array",
+                    "{name} is not repeatable"
+                );
+                match name {
+                    "q" => "help".to_string(),
+                    "sort" => parameter["schema"]["enum"][1]
+                        .as_str()
+                        .expect("sort values")
+                        .to_string(),
+                    _ => "1".to_string(),
+                }
+            }
+        };
+        // The API really accepts it.
+        let (status, _, body) = get_json(&server, &format!("{list}?{name}={value}")).await;
+        assert_eq!(status, 200, "{name}={value}: {body}");
+        check(
+            &doc,
+            response_schema(&doc, list, "200", "application/json"),
+            &body,
+            name,
+        );
+    }
+
+    // A name that is not documented is refused with a problem document of the documented shape.
+    for query in [
+        "colour=red",
+        "q=help&Q=help",
+        "target-group=x",
+        "page=1&pages=2",
+    ] {
+        let (status, content_type, body) = get_json(&server, &format!("{list}?{query}")).await;
+        assert_eq!(status, 400, "{query}");
+        assert_eq!(content_type, "application/problem+json", "{query}");
+        assert_eq!(body["status"], 400);
+        check(
+            &doc,
+            response_schema(&doc, list, "400", "application/problem+json"),
+            &body,
+            query,
+        );
+    }
+}
+
+#[tokio::test]
+async fn the_schemas_match_what_the_api_sends() {
+    let records = records();
+    let slugs: Vec<String> = records.iter().map(|r| r.slug.clone()).collect();
+    let server = start_with(records.clone()).await;
+    let doc = document(&server).await;
+    let record_path = "/api/v1/interventions/{slug}";
+    let record_schema = response_schema(&doc, record_path, "200", "application/json");
+    let record_properties: BTreeSet<&str> = resolve(&doc, record_schema)["properties"]
+        .as_object()
+        .expect("record properties")
+        .keys()
+        .map(String::as_str)
+        .collect();
+
+    for record in &records {
+        // The record's own JSON form: every top-level key is documented, and vice versa.
+        let own = serde_json::to_value(record.public_view()).expect("serialise");
+        let keys: BTreeSet<&str> = own
+            .as_object()
+            .expect("object")
+            .keys()
+            .map(String::as_str)
+            .collect();
+        assert_eq!(keys, record_properties, "{}", record.slug);
+
+        // And what the API sends for it matches the schema all the way down.
+        let (status, _, body) =
+            get_json(&server, &format!("/api/v1/interventions/{}", record.slug)).await;
+        assert_eq!(status, 200, "{}", record.slug);
+        assert_eq!(body, own, "{}", record.slug);
+        check(&doc, record_schema, &body, &record.slug);
+    }
+
+    // Nested objects were really exercised, not just empty lists.
+    let all = serde_json::to_value(&records).expect("serialise");
+    for key in ["facet_rows", "references"] {
+        assert!(
+            all.as_array()
+                .expect("array")
+                .iter()
+                .any(|r| r[key].as_array().is_some_and(|a| !a.is_empty())),
+            "no record has {key}"
+        );
+    }
+
+    // The search response, with every record on one page.
+    let (status, _, body) = get_json(&server, "/api/v1/interventions?per_page=100").await;
+    assert_eq!(status, 200);
+    assert_eq!(body["results"].as_array().map(Vec::len), Some(slugs.len()));
+    let list_schema = response_schema(&doc, "/api/v1/interventions", "200", "application/json");
+    check(&doc, list_schema, &body, "search");
+    let (_, _, body) = get_json(&server, "/api/v1/interventions?q=help&gender=male").await;
+    check(&doc, list_schema, &body, "search with a query");
+
+    // A missing record: the documented problem document.
+    let (status, content_type, body) = get_json(&server, "/api/v1/interventions/no-such").await;
+    assert_eq!(
+        (status, content_type.as_str()),
+        (404, "application/problem+json")
+    );
+    check(
+        &doc,
+        response_schema(&doc, record_path, "404", "application/problem+json"),
+        &body,
+        "404",
+    );
+}
