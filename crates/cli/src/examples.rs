@@ -6,24 +6,7 @@ use preventory_formats::seed_text;
 use preventory_store::{ImportItem, Store};
 
 /// The example files: name and bytes.
-pub const FILES: [(&str, &[u8]); 4] = [
-    (
-        "000_539f00f589d4a362.txt",
-        include_bytes!("../../../data/examples/000_539f00f589d4a362.txt"),
-    ),
-    (
-        "001_327a9cf11ad9e4a1.txt",
-        include_bytes!("../../../data/examples/001_327a9cf11ad9e4a1.txt"),
-    ),
-    (
-        "002_2adcaa1ea715119c.txt",
-        include_bytes!("../../../data/examples/002_2adcaa1ea715119c.txt"),
-    ),
-    (
-        "003_872480d8329dbb3f.txt",
-        include_bytes!("../../../data/examples/003_872480d8329dbb3f.txt"),
-    ),
-];
+pub use preventory_formats::examples::FILES;
 
 /// Loads the examples when the store is empty. Returns the titles loaded (empty if the store
 /// already held records).

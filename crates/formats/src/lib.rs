@@ -2,6 +2,7 @@
 //! ([`seed_text`]), exchanging records as JSON and CSV ([`exchange`]), and writing synthetic
 //! records in the text format for tests and benchmarks ([`synthetic`]).
 
+pub mod examples;
 pub mod exchange;
 pub mod seed_text;
 pub mod synthetic;

@@ -25,24 +25,7 @@ const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
 const INSTALL_HINT: &str = "run scripts/install-test-deps";
 
 /// The four example records of `data/examples/`, as `preventory serve` loads them.
-const EXAMPLES: [(&str, &[u8]); 4] = [
-    (
-        "000_539f00f589d4a362.txt",
-        include_bytes!("../../../data/examples/000_539f00f589d4a362.txt"),
-    ),
-    (
-        "001_327a9cf11ad9e4a1.txt",
-        include_bytes!("../../../data/examples/001_327a9cf11ad9e4a1.txt"),
-    ),
-    (
-        "002_2adcaa1ea715119c.txt",
-        include_bytes!("../../../data/examples/002_2adcaa1ea715119c.txt"),
-    ),
-    (
-        "003_872480d8329dbb3f.txt",
-        include_bytes!("../../../data/examples/003_872480d8329dbb3f.txt"),
-    ),
-];
+const EXAMPLES: [(&str, &[u8]); 4] = preventory_formats::examples::FILES;
 
 /// Two record pages every browser test looks at.
 const RECORD_PAGES: [&str; 2] = [
