@@ -10,24 +10,7 @@ use preventory_formats::seed_text;
 use serde_json::{Map, Value};
 use std::collections::BTreeSet;
 
-const EXAMPLES: [(&str, &[u8]); 4] = [
-    (
-        "000.txt",
-        include_bytes!("../../../data/examples/000_539f00f589d4a362.txt"),
-    ),
-    (
-        "001.txt",
-        include_bytes!("../../../data/examples/001_327a9cf11ad9e4a1.txt"),
-    ),
-    (
-        "002.txt",
-        include_bytes!("../../../data/examples/002_2adcaa1ea715119c.txt"),
-    ),
-    (
-        "003.txt",
-        include_bytes!("../../../data/examples/003_872480d8329dbb3f.txt"),
-    ),
-];
+const EXAMPLES: [(&str, &[u8]); 4] = preventory_formats::examples::FILES;
 
 /// The real example records and the fictional fixtures, which between them fill every kind
 /// of nested object (facet rows, references, contact, eligibility).

@@ -14,24 +14,7 @@ use std::time::{Duration, Instant};
 
 /// The four example records of `data/examples/`.
 fn examples() -> Vec<Intervention> {
-    const EXAMPLES: [(&str, &[u8]); 4] = [
-        (
-            "000.txt",
-            include_bytes!("../../../data/examples/000_539f00f589d4a362.txt"),
-        ),
-        (
-            "001.txt",
-            include_bytes!("../../../data/examples/001_327a9cf11ad9e4a1.txt"),
-        ),
-        (
-            "002.txt",
-            include_bytes!("../../../data/examples/002_2adcaa1ea715119c.txt"),
-        ),
-        (
-            "003.txt",
-            include_bytes!("../../../data/examples/003_872480d8329dbb3f.txt"),
-        ),
-    ];
+    const EXAMPLES: [(&str, &[u8]); 4] = preventory_formats::examples::FILES;
     EXAMPLES
         .iter()
         .map(|(name, bytes)| seed_text::parse(name, bytes).expect("example").record)
