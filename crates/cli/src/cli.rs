@@ -133,6 +133,11 @@ pub struct ServeArgs {
     /// Do not load the example records into a new, empty store.
     #[arg(long)]
     pub no_examples: bool,
+    /// How many recent search answers to keep in memory for repeated searches (the home
+    /// page, common words), reused until the records change; 0 turns the cache off. Search
+    /// words are held in memory only while their entry lives, and never written anywhere.
+    #[arg(long, env = "PREVENTORY_SEARCH_CACHE", default_value_t = 1024)]
+    pub search_cache: usize,
 }
 
 /// Options of `gen`.

@@ -23,6 +23,7 @@
 //! `Send + Sync`; searches run concurrently with each other and with writes.
 
 mod bits;
+mod cache;
 mod catalogue;
 mod derived;
 mod exec;
@@ -30,6 +31,7 @@ mod query;
 mod schema;
 mod snippet;
 
+pub use cache::CacheStats;
 pub use preventory_core::Facet;
 pub use query::{FUZZY_MIN_CHARS, MAX_QUERY_CHARS, MAX_QUERY_TERMS};
 pub use schema::SCHEMA_VERSION;
@@ -44,7 +46,8 @@ use schema::{DocInfo, Fields, StoredMeta};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex, RwLock};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, OnceLock, RwLock};
 use tantivy::schema::Value;
 use tantivy::tokenizer::TextAnalyzer;
 use tantivy::{
@@ -164,7 +167,7 @@ impl Sort {
 }
 
 /// A search: words, facet filters, order and page.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct SearchRequest {
     /// What the person typed; empty to browse everything. At most [`MAX_QUERY_CHARS`]
     /// characters and [`MAX_QUERY_TERMS`] words.
@@ -365,6 +368,8 @@ impl<'a> TopK<'a> {
 
 /// One consistent view of the index: a tantivy searcher and the catalogue built with it.
 struct Snapshot {
+    /// Changes with every published change of the index (see `cache`).
+    generation: u64,
     searcher: Searcher,
     catalogue: Catalogue,
     /// Ordinal of each document, per segment (in the searcher's segment order).
@@ -384,6 +389,10 @@ pub struct SearchIndex {
     /// twice.
     write_lock: Mutex<()>,
     origin: IndexOrigin,
+    /// The last generation published.
+    generation: AtomicU64,
+    /// Answers of recent searches, when turned on.
+    result_cache: OnceLock<cache::ResultCache>,
 }
 
 impl std::fmt::Debug for SearchIndex {
@@ -398,9 +407,9 @@ impl std::fmt::Debug for SearchIndex {
 impl SearchIndex {
     /// Opens the index in `dir`, or builds it there from `records()` when the folder is
     /// missing or empty, its [`META_FILE`] is missing, unreadable, names another
-    /// [`SCHEMA_VERSION`] or another thesaurus, or tantivy cannot open it. `records` is only called to build; pass
-    /// the public views of the published records. A folder that is not empty and holds no
-    /// index is never overwritten ([`SearchError::NotAnIndex`]).
+    /// [`SCHEMA_VERSION`] or another thesaurus, or tantivy cannot open it. `records` is only
+    /// called to build; pass the public views of the published records. A folder that is not
+    /// empty and holds no index is never overwritten ([`SearchError::NotAnIndex`]).
     pub fn open_or_build<E>(
         dir: &Path,
         records: impl FnOnce() -> Result<Vec<Intervention>, E>,
@@ -408,12 +417,26 @@ impl SearchIndex {
     where
         E: Into<Box<dyn std::error::Error + Send + Sync>>,
     {
+        Self::open_or_build_in_batches(dir, || std::iter::once(records()))
+    }
+
+    /// As [`SearchIndex::open_or_build`], with the records given batch by batch, so that a
+    /// large collection is never all in memory at once: each batch is indexed and dropped
+    /// before the next is asked for. An error from a batch stops the build and is returned;
+    /// nothing is kept of it.
+    pub fn open_or_build_in_batches<B, E>(
+        dir: &Path,
+        batches: impl FnOnce() -> B,
+    ) -> Result<SearchIndex, SearchError>
+    where
+        B: IntoIterator<Item = Result<Vec<Intervention>, E>>,
+        E: Into<Box<dyn std::error::Error + Send + Sync>>,
+    {
         let reason = match Self::try_open(dir) {
             Ok(index) => return Ok(index),
             Err(reason) => reason,
         };
-        let records = records().map_err(|e| SearchError::Records(e.into()))?;
-        Self::build_in(dir, &records, reason)
+        Self::build_in(dir, batches(), reason)
     }
 
     /// Builds an index in memory (for tests, benchmarks and small collections).
@@ -423,7 +446,12 @@ impl SearchIndex {
             .schema(schema)
             .settings(schema::settings())
             .create_in_ram()?;
-        Self::fill(index, fields, records, IndexOrigin::Memory)
+        Self::fill(
+            index,
+            fields,
+            std::iter::once(Ok::<_, std::convert::Infallible>(records)),
+            IndexOrigin::Memory,
+        )
     }
 
     /// How this index came to be: useful for logs ("search index rebuilt: …").
@@ -487,33 +515,58 @@ impl SearchIndex {
     /// records), visible at once when done; searches see the old contents until then. For a
     /// "reindex" command, or when the index is found out of step with the store.
     pub fn rebuild(&self, records: &[Intervention]) -> Result<(), SearchError> {
+        self.replace_all(std::iter::once(Ok::<_, std::convert::Infallible>(records)))
+    }
+
+    /// Replaces everything indexed with the records of `batches`, reading one batch at a
+    /// time; on an error nothing changes. Then merges the segments.
+    fn replace_all<R, E>(
+        &self,
+        batches: impl IntoIterator<Item = Result<R, E>>,
+    ) -> Result<(), SearchError>
+    where
+        R: std::borrow::Borrow<[Intervention]>,
+        E: Into<Box<dyn std::error::Error + Send + Sync>>,
+    {
         {
             let _guard = self.write_lock.lock().unwrap_or_else(|e| e.into_inner());
-            let mut writer = self.writer(records.len())?;
+            let mut batches = batches.into_iter().peekable();
+            // The first batch's size tells a bulk build from a small one.
+            let hint = match batches.peek() {
+                Some(Ok(first)) => first.borrow().len(),
+                _ => 0,
+            };
+            let mut writer = self.writer(hint)?;
             writer.delete_all_documents()?;
             let mut registry = Registry::default();
-            let mut docs: Vec<Option<Arc<DocInfo>>> = Vec::with_capacity(records.len());
-            let mut by_slug: std::collections::HashMap<&str, u32> =
-                std::collections::HashMap::with_capacity(records.len());
-            for r in records {
-                let ord = match by_slug.get(r.slug.as_str()) {
-                    Some(&o) => {
-                        // A slug given twice: the later record wins, as with `upsert`.
-                        writer.delete_term(Term::from_field_text(self.fields.slug, &r.slug));
-                        o
-                    }
-                    None => {
-                        let o = u32::try_from(docs.len()).map_err(|_| {
-                            tantivy::TantivyError::InvalidArgument("over 4 billion records".into())
-                        })?;
-                        docs.push(None);
-                        by_slug.insert(&r.slug, o);
-                        o
-                    }
-                };
-                let (doc, info) = schema::document(&self.fields, r, ord, &mut registry);
-                writer.add_document(doc)?;
-                docs[ord as usize] = Some(Arc::new(info));
+            let mut docs: Vec<Option<Arc<DocInfo>>> = Vec::with_capacity(hint);
+            let mut by_slug: std::collections::HashMap<Arc<str>, u32> =
+                std::collections::HashMap::with_capacity(hint);
+            for batch in batches {
+                // Dropping the writer without a commit leaves the index as it was.
+                let batch = batch.map_err(|e| SearchError::Records(e.into()))?;
+                for r in batch.borrow() {
+                    let ord = match by_slug.get(r.slug.as_str()) {
+                        Some(&o) => {
+                            // A slug given twice: the later record wins, as with `upsert`.
+                            writer.delete_term(Term::from_field_text(self.fields.slug, &r.slug));
+                            o
+                        }
+                        None => {
+                            let o = u32::try_from(docs.len()).map_err(|_| {
+                                tantivy::TantivyError::InvalidArgument(
+                                    "over 4 billion records".into(),
+                                )
+                            })?;
+                            docs.push(None);
+                            by_slug.insert(Arc::from(r.slug.as_str()), o);
+                            o
+                        }
+                    };
+                    let (doc, info) = schema::document(&self.fields, r, ord, &mut registry);
+                    writer.add_document(doc)?;
+                    docs[ord as usize] = Some(Arc::new(info));
+                }
             }
             writer.commit()?;
             writer.wait_merging_threads()?;
@@ -544,6 +597,36 @@ impl SearchIndex {
     /// [`SearchError::BadQuery`] (limits) or an unreadable index; any text is a valid query.
     pub fn search(&self, request: &SearchRequest) -> Result<SearchResponse, SearchError> {
         let snap = self.current();
+        match self.result_cache.get() {
+            Some(cache) => {
+                cache.get_or_compute(snap.generation, request, || self.search_in(&snap, request))
+            }
+            None => self.search_in(&snap, request),
+        }
+    }
+
+    /// Keeps the answers of up to `entries` recent searches and serves repeated searches from
+    /// them until the index changes (see [`CacheStats`]). Can be turned on once; 0 leaves it
+    /// off. Returns whether this call turned it on.
+    pub fn enable_result_cache(&self, entries: usize) -> bool {
+        entries > 0
+            && self
+                .result_cache
+                .set(cache::ResultCache::new(entries))
+                .is_ok()
+    }
+
+    /// How the result cache has served so far; `None` when it is off.
+    pub fn cache_stats(&self) -> Option<CacheStats> {
+        self.result_cache.get().map(cache::ResultCache::stats)
+    }
+
+    /// Runs a search on one snapshot, without the cache.
+    fn search_in(
+        &self,
+        snap: &Snapshot,
+        request: &SearchRequest,
+    ) -> Result<SearchResponse, SearchError> {
         let cat = &snap.catalogue;
         let len = cat.len();
         query::check_length(&request.query)?;
@@ -743,7 +826,8 @@ impl SearchIndex {
     ) -> Result<(), SearchError> {
         self.reader.reload()?;
         let catalogue = Catalogue::build(docs, registry);
-        let snap = Self::snapshot(self.reader.searcher(), &self.fields, catalogue)?;
+        let generation = self.generation.fetch_add(1, Ordering::SeqCst) + 1;
+        let snap = Self::snapshot(self.reader.searcher(), &self.fields, catalogue, generation)?;
         *self.snapshot.write().unwrap_or_else(|e| e.into_inner()) = Arc::new(snap);
         Ok(())
     }
@@ -752,6 +836,7 @@ impl SearchIndex {
         searcher: Searcher,
         fields: &Fields,
         catalogue: Catalogue,
+        generation: u64,
     ) -> Result<Snapshot, SearchError> {
         let ord_name = searcher.schema().get_field_name(fields.ord).to_string();
         let mut segment_ords = Vec::with_capacity(searcher.segment_readers().len());
@@ -776,6 +861,7 @@ impl SearchIndex {
             segment_ords.push(ords);
         }
         Ok(Snapshot {
+            generation,
             searcher,
             catalogue,
             segment_ords,
@@ -783,13 +869,17 @@ impl SearchIndex {
         })
     }
 
-    /// Indexes `records` into a new, empty `index` and opens it for searching.
-    fn fill(
+    /// Indexes the records of `batches` into a new, empty `index` and opens it for searching.
+    fn fill<R, E>(
         index: Index,
         fields: Fields,
-        records: &[Intervention],
+        batches: impl IntoIterator<Item = Result<R, E>>,
         origin: IndexOrigin,
-    ) -> Result<SearchIndex, SearchError> {
+    ) -> Result<SearchIndex, SearchError>
+    where
+        R: std::borrow::Borrow<[Intervention]>,
+        E: Into<Box<dyn std::error::Error + Send + Sync>>,
+    {
         schema::register_tokenizers(&index);
         let reader = index
             .reader_builder()
@@ -800,6 +890,7 @@ impl SearchIndex {
                 reader.searcher(),
                 &fields,
                 Catalogue::build(Vec::new(), Registry::default()),
+                0,
             )?)),
             index,
             reader,
@@ -807,11 +898,10 @@ impl SearchIndex {
             analyzer: schema::analyzer(),
             write_lock: Mutex::new(()),
             origin,
+            generation: AtomicU64::new(0),
+            result_cache: OnceLock::new(),
         };
-        if !records.is_empty() {
-            this.upsert(records)?;
-            this.merge_all()?;
-        }
+        this.replace_all(batches)?;
         Ok(this)
     }
 
@@ -875,7 +965,7 @@ impl SearchIndex {
                 docs[ord] = Some(Arc::new(DocInfo::from_meta(meta, &mut registry)));
             }
         }
-        let snap = Self::snapshot(searcher, &fields, Catalogue::build(docs, registry))?;
+        let snap = Self::snapshot(searcher, &fields, Catalogue::build(docs, registry), 0)?;
         Ok(SearchIndex {
             index,
             reader,
@@ -884,16 +974,21 @@ impl SearchIndex {
             snapshot: RwLock::new(Arc::new(snap)),
             write_lock: Mutex::new(()),
             origin: IndexOrigin::Opened,
+            generation: AtomicU64::new(0),
+            result_cache: OnceLock::new(),
         })
     }
 
     /// Builds a new index in `dir` (emptied first) and writes the meta file last, so that an
     /// interrupted build is rebuilt next time.
-    fn build_in(
+    fn build_in<E>(
         dir: &Path,
-        records: &[Intervention],
+        batches: impl IntoIterator<Item = Result<Vec<Intervention>, E>>,
         reason: String,
-    ) -> Result<SearchIndex, SearchError> {
+    ) -> Result<SearchIndex, SearchError>
+    where
+        E: Into<Box<dyn std::error::Error + Send + Sync>>,
+    {
         let io = |path: &Path| {
             let path = path.to_path_buf();
             move |source| SearchError::Io { path, source }
@@ -913,7 +1008,7 @@ impl SearchIndex {
             .schema(schema)
             .settings(schema::settings())
             .create_in_dir(dir)?;
-        let this = Self::fill(index, fields, records, IndexOrigin::Built { reason })?;
+        let this = Self::fill(index, fields, batches, IndexOrigin::Built { reason })?;
         let meta = dir.join(META_FILE);
         std::fs::write(&meta, meta_text()).map_err(io(&meta))?;
         Ok(this)

@@ -683,6 +683,48 @@ fn failing_to_get_records_is_reported() {
     }
 }
 
+/// A build from many batches gives the index one batch gives; a batch that fails stops the
+/// build, and the next open builds again rather than using a half-built index.
+#[test]
+fn built_batch_by_batch_as_from_one_batch() {
+    let records = synthetic_records(250, 11);
+    let whole = index(&records);
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let path = dir.path().join("batched");
+    let failing = SearchIndex::open_or_build_in_batches(&path, || {
+        records
+            .chunks(40)
+            .take(3)
+            .map(|c| Ok(c.to_vec()))
+            .chain(std::iter::once(Err("the store went away")))
+    });
+    assert!(
+        matches!(&failing, Err(SearchError::Records(e)) if e.to_string() == "the store went away"),
+        "{failing:?}"
+    );
+    drop(failing);
+    let mut asked = 0;
+    let batched = SearchIndex::open_or_build_in_batches(&path, || {
+        records.chunks(40).map(|c| {
+            asked += 1;
+            Ok::<_, Infallible>(c.to_vec())
+        })
+    })
+    .unwrap_or_else(|e| panic!("{e}"));
+    assert!(matches!(batched.origin(), IndexOrigin::Built { .. }));
+    assert_eq!(asked, 7);
+    assert_eq!(batched.len(), 250);
+    for r in [
+        SearchRequest::new("programme"),
+        SearchRequest::new("").filter(Facet::Gender, "female"),
+        SearchRequest::new("group work")
+            .sorted(Sort::Title)
+            .page(2, 7),
+    ] {
+        assert_eq!(run(&batched, &r), run(&whole, &r), "{r:?}");
+    }
+}
+
 #[test]
 fn an_empty_index_answers() {
     let idx = index(&[]);
@@ -782,4 +824,59 @@ fn a_rebuild_replaces_everything() {
     assert_eq!(r.total, 2);
     assert_eq!(r.facets["ratings"]["unrated"], 2);
     assert_eq!(r.facets["countries"]["GB"], 0);
+}
+
+/// Cached answers are the answers the search gives, and a change to the index is seen at once:
+/// an answer is never reused across generations.
+#[test]
+fn the_result_cache_answers_as_the_search_does_and_forgets_on_change() {
+    let records = synthetic_records(200, 7);
+    let plain = index(&records);
+    let cached = index(&records);
+    assert!(cached.cache_stats().is_none());
+    assert!(cached.enable_result_cache(64));
+    assert!(!cached.enable_result_cache(64), "turned on once only");
+    let requests = [
+        SearchRequest::new("programme"),
+        SearchRequest::new("group work").filter(Facet::Gender, "male"),
+        SearchRequest::new("").sorted(Sort::Rating).page(2, 10),
+        SearchRequest::new("child pornography"),
+    ];
+    for _round in 0..3 {
+        for r in &requests {
+            assert_eq!(run(&cached, r), run(&plain, r), "{r:?}");
+        }
+    }
+    let stats = cached.cache_stats().unwrap_or_default();
+    assert_eq!((stats.misses, stats.hits), (4, 8), "{stats:?}");
+    // The same filters in another order and with repeats are the same search.
+    let shuffled = SearchRequest::new("group work")
+        .filter(Facet::Gender, "male")
+        .filter(Facet::Gender, "male");
+    assert_eq!(run(&cached, &shuffled), run(&plain, &requests[1]));
+    assert_eq!(cached.cache_stats().map(|s| s.hits), Some(9));
+
+    // A new record matching a cached search appears in the next answer.
+    let unique = SearchRequest::new("zebrafinch");
+    assert_eq!(run(&cached, &unique).total, 0);
+    assert_eq!(run(&cached, &unique).total, 0);
+    let mut extra = fictional()
+        .into_iter()
+        .next()
+        .unwrap_or_else(|| panic!("no fictional record"));
+    extra.slug = "fictional-cache-check".into();
+    extra.title = "Zebrafinch programme".into();
+    cached
+        .upsert(std::slice::from_ref(&extra))
+        .unwrap_or_else(|e| panic!("{e}"));
+    let after = run(&cached, &unique);
+    assert_eq!(
+        slugs(&after),
+        vec!["fictional-cache-check"],
+        "a stale answer was served"
+    );
+    assert_eq!(
+        run(&cached, &requests[0]).total,
+        run(&plain, &requests[0]).total + 1
+    );
 }

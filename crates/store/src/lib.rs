@@ -139,6 +139,15 @@ pub trait Store: Send + Sync {
     /// Every record in full, ordered by slug (for export and index building).
     async fn all_records(&self) -> Result<Vec<StoredRecord>, StoreError>;
 
+    /// At most `limit` records in full whose slug sorts after `after` (from the first when
+    /// `None`), ordered by slug: [`Store::all_records`] a page at a time, so that a large
+    /// collection can be read without holding it all in memory. An empty page is the end.
+    async fn records_after(
+        &self,
+        after: Option<&str>,
+        limit: usize,
+    ) -> Result<Vec<StoredRecord>, StoreError>;
+
     /// Every revision of one record, oldest first.
     async fn revisions(&self, slug: &str) -> Result<Vec<Revision>, StoreError>;
 

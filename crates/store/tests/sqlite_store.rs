@@ -765,3 +765,29 @@ async fn changed_since_returns_records_with_newer_revisions() {
         .collect();
     assert_eq!(slugs, [fictional(1).slug, fictional(2).slug]);
 }
+
+#[tokio::test]
+async fn records_after_pages_through_every_record_in_slug_order() {
+    let (_dir, store) = open_temp().await;
+    store.import(items(0..23), "import").await.expect("import");
+    let all = store.all_records().await.expect("all");
+    let mut paged = Vec::new();
+    let mut after: Option<String> = None;
+    loop {
+        let page = store
+            .records_after(after.as_deref(), 5)
+            .await
+            .expect("page");
+        assert!(page.len() <= 5);
+        let Some(last) = page.last() else { break };
+        after = Some(last.record.slug.clone());
+        paged.extend(page);
+    }
+    assert_eq!(paged.len(), 23);
+    assert_eq!(paged, all, "pages differ from all_records");
+    assert!(store
+        .records_after(Some("~"), 5)
+        .await
+        .expect("past the end")
+        .is_empty());
+}

@@ -80,10 +80,22 @@ pub async fn serve_until(
     if let Ok(addr) = listener.local_addr() {
         tracing::info!(%addr, "serving");
     }
+    let stats_of = state.clone();
     axum::serve(listener, router(state))
         .with_graceful_shutdown(shutdown)
         .await
         .map_err(WebError::Io)?;
+    // Counts only: the cached search words themselves are never logged.
+    if let Some(stats) = stats_of.search_cache_stats() {
+        tracing::info!(
+            target: "preventory::search_cache",
+            hits = stats.hits,
+            misses = stats.misses,
+            entries = stats.entries,
+            capacity = stats.capacity,
+            "search result cache"
+        );
+    }
     tracing::info!("server stopped");
     Ok(())
 }

@@ -13,6 +13,9 @@ use std::time::{Duration, Instant};
 /// last brought up to date (imports may run in other processes).
 pub const INDEX_CHECK_INTERVAL: Duration = Duration::from_secs(1);
 
+/// Records read from the store at a time while building the search index.
+const BUILD_PAGE: usize = 2_000;
+
 /// A calendar month, enough to tell how old a record's "information correct at" date is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct YearMonth {
@@ -76,6 +79,17 @@ impl AppState {
         }
     }
 
+    /// Keeps the answers of up to `entries` recent searches in memory, reused until the index
+    /// changes (0: off). See [`SearchIndex::enable_result_cache`].
+    pub fn enable_search_cache(&self, entries: usize) -> bool {
+        self.search.index.enable_result_cache(entries)
+    }
+
+    /// How the search result cache has served so far; `None` when it is off.
+    pub fn search_cache_stats(&self) -> Option<preventory_search::CacheStats> {
+        self.search.index.cache_stats()
+    }
+
     /// State over `store` with a search index built in memory from its records (for tests and
     /// small collections).
     pub async fn in_memory(store: Arc<dyn Store>) -> Result<AppState, WebError> {
@@ -107,11 +121,29 @@ impl AppState {
         let handle = tokio::runtime::Handle::current();
         let reader = Arc::clone(&store);
         let index = tokio::task::spawn_blocking(move || {
-            SearchIndex::open_or_build(&dir, || {
-                handle.block_on(reader.all_records()).map(|all| {
-                    all.into_iter()
-                        .map(|s| s.record.public_view())
-                        .collect::<Vec<_>>()
+            SearchIndex::open_or_build_in_batches(&dir, || {
+                // A page at a time, so a large collection is never all in memory at once.
+                let mut after: Option<String> = None;
+                let mut done = false;
+                std::iter::from_fn(move || {
+                    if done {
+                        return None;
+                    }
+                    let page = handle.block_on(reader.records_after(after.as_deref(), BUILD_PAGE));
+                    match page {
+                        Ok(page) if page.is_empty() => None,
+                        Ok(page) => {
+                            after = page.last().map(|s| s.record.slug.clone());
+                            Some(Ok(page
+                                .into_iter()
+                                .map(|s| s.record.public_view())
+                                .collect::<Vec<_>>()))
+                        }
+                        Err(e) => {
+                            done = true;
+                            Some(Err(e))
+                        }
+                    }
                 })
             })
         })

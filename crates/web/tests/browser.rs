@@ -462,6 +462,67 @@ async fn searching_and_filtering_work_without_javascript() {
     .await;
 }
 
+/// Ticks every checkbox matching `css` (at most `n`), then clicks `button` and waits for the
+/// next page; returns the slugs the address carries.
+async fn tick_and_submit(client: &Client, css: &str, n: usize, button: &str) -> Vec<String> {
+    let boxes = client
+        .find_all(Locator::Css(css))
+        .await
+        .unwrap_or_else(|e| panic!("find {css}: {e}"));
+    assert!(boxes.len() >= n, "{css}: only {} checkboxes", boxes.len());
+    for checkbox in boxes.into_iter().take(n) {
+        checkbox.click().await.expect("tick");
+    }
+    let before = client.current_url().await.expect("current URL");
+    client
+        .find(Locator::Css(button))
+        .await
+        .unwrap_or_else(|e| panic!("find {button}: {e}"))
+        .click()
+        .await
+        .expect("submit");
+    wait_to_leave(client, before.as_str()).await;
+    let url = client.current_url().await.expect("current URL");
+    assert_eq!(url.path(), "/compare", "{url}");
+    url.query_pairs()
+        .filter(|(k, _)| k == "slug")
+        .map(|(_, v)| v.into_owned())
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn records_are_chosen_for_comparison_without_javascript() {
+    with_browser(false, |client, base| async move {
+        // From the results: tick two, compare them.
+        open(&client, &base, "/search?q=").await;
+        let slugs = tick_and_submit(
+            &client,
+            ".record-card input[name=slug]",
+            2,
+            "form#compare button[type=submit]",
+        )
+        .await;
+        assert_eq!(slugs.len(), 2, "{slugs:?}");
+        assert_eq!(texts_of(&client, "table.compare thead th a").await.len(), 2);
+
+        // From a record page: the record itself and one similar record.
+        let record = "internet-sex-offender-treatment-programme";
+        open(&client, &base, &format!("/interventions/{record}")).await;
+        let slugs = tick_and_submit(
+            &client,
+            ".compare-form input[type=checkbox]",
+            1,
+            ".compare-form button[type=submit]",
+        )
+        .await;
+        assert_eq!(slugs.len(), 2, "{slugs:?}");
+        assert_eq!(slugs[0], record);
+        let headings = texts_of(&client, "table.compare thead th a").await;
+        assert_eq!(headings.len(), 2, "{headings:?}");
+    })
+    .await;
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn record_pages_have_no_accessibility_violations() {
     axe_finds_nothing_on(&RECORD_PAGES).await;

@@ -32,6 +32,7 @@ pub(super) async fn run(cli: &Cli, args: &ServeArgs) -> Result<ExitCode, CliErro
     let index_dir = index_dir(&cli.db);
     println!("Opening the search index in {} …", index_dir.display());
     let state = AppState::on_disk(Arc::new(store), index_dir).await?;
+    state.enable_search_cache(args.search_cache);
     preventory_web::serve(listener, state).await?;
     Ok(ExitCode::SUCCESS)
 }

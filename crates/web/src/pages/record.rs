@@ -12,7 +12,8 @@ use axum::response::Html;
 use preventory_core::record::section;
 use preventory_core::slug::slugify;
 use preventory_core::vocab::Vocabulary;
-use preventory_core::{Contact, FacetRow, Intervention, Term};
+use preventory_core::{Contact, Facet, FacetRow, Intervention, Term};
+use preventory_search::{SearchRequest, Sort};
 
 /// Shown in a facet cell when the record does not say.
 pub(crate) const NOT_STATED: &str = "Not stated";
@@ -74,7 +75,19 @@ struct RecordPage {
     contact: ContactView,
     /// schema.org JSON-LD, already made safe to place inside a `<script>` element.
     json_ld: String,
+    slug: String,
+    /// Records of the same target group and prevention level, to compare this one with.
+    similar: Vec<SimilarRecord>,
 }
+
+/// A record offered for comparison with the one shown.
+struct SimilarRecord {
+    slug: String,
+    title: String,
+}
+
+/// How many similar records the page offers to compare with (a comparison holds four).
+const SIMILAR: usize = 5;
 
 pub(crate) fn labels<T: Vocabulary>(terms: &[Term<T>]) -> String {
     if terms.is_empty() {
@@ -168,6 +181,8 @@ impl RecordPage {
                 .collect(),
             contact: contact(&record.contact),
             json_ld: json_ld(record),
+            slug: record.slug.clone(),
+            similar: Vec::new(),
         }
     }
 }
@@ -236,7 +251,39 @@ pub(crate) async fn handler(
 ) -> Result<Html<String>, WebError> {
     let Path(slug) = slug.map_err(|_| WebError::NotFound)?;
     let record = records::one(state.store(), &slug).await?;
-    Ok(Html(RecordPage::new(&record, state.today()).render()?))
+    let mut page = RecordPage::new(&record, state.today());
+    page.similar = similar(&state, &record).await;
+    Ok(Html(page.render()?))
+}
+
+/// Other records for the same first target group and prevention level, best rated first.
+/// A failed search only leaves the list empty: the record itself matters more.
+async fn similar(state: &AppState, record: &Intervention) -> Vec<SimilarRecord> {
+    let mut request = SearchRequest::default()
+        .sorted(Sort::Rating)
+        .page(1, SIMILAR + 1);
+    if let Some(group) = record.target_groups().first() {
+        request = request.filter(Facet::TargetGroup, group.id());
+    }
+    if let Some(level) = record.prevention_levels().first() {
+        request = request.filter(Facet::PreventionLevel, level.id());
+    }
+    match state.search(request).await {
+        Ok(found) => found
+            .results
+            .into_iter()
+            .filter(|hit| hit.slug != record.slug)
+            .take(SIMILAR)
+            .map(|hit| SimilarRecord {
+                title: display_title(&hit.title),
+                slug: hit.slug,
+            })
+            .collect(),
+        Err(e) => {
+            tracing::warn!(error = %e, "no similar records for the record page");
+            Vec::new()
+        }
+    }
 }
 
 #[cfg(test)]

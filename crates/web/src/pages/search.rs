@@ -40,6 +40,7 @@ struct Chip {
 /// One result.
 struct ResultItem {
     href: String,
+    slug: String,
     title: String,
     /// Escaped by the search engine, with matches in `<mark>`: the one value a template may
     /// show with `|safe`.
@@ -130,6 +131,7 @@ impl SearchPage {
             .into_iter()
             .map(|hit| ResultItem {
                 href: record_href(&hit.slug),
+                slug: hit.slug.clone(),
                 title: display_title(&hit.title),
                 snippet: hit.snippet,
                 rating: RatingView::of(hit.rating.as_deref().and_then(Rating::from_id)),
