@@ -4,6 +4,7 @@
 
 pub mod date;
 pub mod eligibility;
+pub mod evidence;
 pub mod facet;
 pub mod rating;
 pub mod record;
@@ -14,6 +15,7 @@ pub mod vocab;
 
 pub use date::PartialDate;
 pub use eligibility::Eligibility;
+pub use evidence::{assess, Assessment, Study};
 pub use facet::Facet;
 pub use rating::Rating;
 pub use record::{Contact, FacetRow, Intervention, Reference};

@@ -3,6 +3,7 @@
 
 use crate::date::PartialDate;
 use crate::eligibility::Eligibility;
+use crate::evidence::Study;
 use crate::rating::Rating;
 use crate::vocab::{
     AgeGroup, Country, Delivery, Gender, Language, PreventionLevel, Subgroup, TargetGroup, Term,
@@ -146,8 +147,17 @@ pub struct Intervention {
     pub references: Vec<Reference>,
     /// How to reach it.
     pub contact: Contact,
-    /// Evidence rating; `None` is "not rated".
+    /// Evidence rating; `None` is "not rated". Editors decide it; the studies below give a
+    /// suggestion ([`crate::evidence::assess`]) to check it against.
     pub rating: Option<Rating>,
+    /// An editor's written reason for a rating that differs from the one the studies
+    /// suggest, shown publicly beside it.
+    pub rating_justification: Option<String>,
+    /// True when international treaties deem the intervention critical, which makes it
+    /// Prudent at least whatever the studies show.
+    pub critical_by_treaty: bool,
+    /// The studies of the intervention, as data.
+    pub studies: Vec<Study>,
     /// When the information was last confirmed.
     pub information_correct_at: Option<PartialDate>,
     /// Who it can take.
@@ -233,7 +243,13 @@ impl Intervention {
         out
     }
 
-    /// The record as the public may see it: confidential details removed.
+    /// The rating its studies suggest, with the reasons and warnings ([`crate::evidence::assess`]).
+    pub fn assessment(&self) -> crate::evidence::Assessment {
+        crate::evidence::assess(&self.studies, self.critical_by_treaty)
+    }
+
+    /// The record as the public may see it: confidential details removed. The studies, the
+    /// treaty status and the rating justification are public: they explain the rating.
     pub fn public_view(&self) -> Intervention {
         let mut public = self.clone();
         if public.contact.address_confidential {
@@ -281,10 +297,22 @@ struct InterventionJson {
     contact: Contact,
     #[serde(default)]
     rating: Option<Rating>,
+    // The evidence fields below are left out when empty, so records without them keep the
+    // exact JSON (and so the content hashes) they had before these fields existed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    rating_justification: Option<String>,
+    #[serde(default, skip_serializing_if = "is_false")]
+    critical_by_treaty: bool,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    studies: Vec<Study>,
     #[serde(default)]
     information_correct_at: Option<PartialDate>,
     #[serde(default)]
     eligibility: Eligibility,
+}
+
+fn is_false(value: &bool) -> bool {
+    !*value
 }
 
 impl From<InterventionJson> for Intervention {
@@ -300,6 +328,9 @@ impl From<InterventionJson> for Intervention {
             references: j.references,
             contact: j.contact,
             rating: j.rating,
+            rating_justification: j.rating_justification,
+            critical_by_treaty: j.critical_by_treaty,
+            studies: j.studies,
             information_correct_at: j.information_correct_at,
             eligibility: j.eligibility,
             needs_review: j.needs_review,
@@ -328,6 +359,9 @@ impl From<Intervention> for InterventionJson {
             references: r.references,
             contact: r.contact,
             rating: r.rating,
+            rating_justification: r.rating_justification,
+            critical_by_treaty: r.critical_by_treaty,
+            studies: r.studies,
             information_correct_at: r.information_correct_at,
             eligibility: r.eligibility,
         }
@@ -402,6 +436,42 @@ mod tests {
         let text = serde_json::to_string(&r).unwrap_or_default();
         let back: Intervention = serde_json::from_str(&text).unwrap_or_default();
         assert_eq!(back, r);
+    }
+
+    #[test]
+    fn records_without_evidence_fields_serialise_as_before() {
+        let r = sample();
+        let json = serde_json::to_value(&r).unwrap_or_default();
+        let object = json.as_object().cloned().unwrap_or_default();
+        for key in ["studies", "rating_justification", "critical_by_treaty"] {
+            assert!(
+                !object.contains_key(key),
+                "{key} written for a record without it"
+            );
+        }
+    }
+
+    #[test]
+    fn evidence_fields_round_trip_and_stay_public() {
+        use crate::evidence::{Direction, Outcome, OutcomeKind, Study, StudyDesign};
+        let mut r = sample();
+        let mut study = Study::new("fictional-2020", "Fictional, A. (2020).", StudyDesign::Rct);
+        study.outcomes.push(Outcome::new(
+            Term::Known(OutcomeKind::Knowledge),
+            Direction::Positive,
+        ));
+        r.studies.push(study);
+        r.critical_by_treaty = true;
+        r.rating_justification = Some("Fictional reason.".into());
+        r.contact.address_confidential = true;
+        let text = serde_json::to_string(&r).unwrap_or_default();
+        assert!(text.contains("\"critical_by_treaty\":true"), "{text}");
+        let back: Intervention = serde_json::from_str(&text).unwrap_or_default();
+        assert_eq!(back, r);
+        let public = r.public_view();
+        assert_eq!(public.studies, r.studies);
+        assert!(public.critical_by_treaty);
+        assert_eq!(public.rating_justification, r.rating_justification);
     }
 
     #[test]

@@ -1,5 +1,6 @@
 //! Checks a record must pass before it is stored, whatever its source.
 
+use crate::evidence::{compare, Study};
 use crate::record::Intervention;
 use crate::slug::is_valid_slug;
 
@@ -75,7 +76,49 @@ pub fn validate(record: &Intervention) -> Vec<ValidationIssue> {
             ));
         }
     }
+    issues.extend(validate_studies(&record.studies));
     issues
+}
+
+/// Problems with a record's studies, with fields named as in the record
+/// (`studies[2].reference`). Used by [`validate`] and by readers of studies files.
+pub fn validate_studies(studies: &[Study]) -> Vec<ValidationIssue> {
+    let mut issues = Vec::new();
+    for (i, study) in studies.iter().enumerate() {
+        if study.id.trim().is_empty() {
+            issues.push(issue(&format!("studies[{i}].id"), "a study needs an id"));
+        } else if let Some(first) = studies[..i].iter().position(|s| s.id == study.id) {
+            // Reasons and warnings name studies by id, so two with one id would be confused.
+            issues.push(issue(
+                &format!("studies[{i}].id"),
+                format!("duplicate study id {:?} (also studies[{first}])", study.id),
+            ));
+        }
+        if study.reference.trim().is_empty() {
+            issues.push(issue(
+                &format!("studies[{i}].reference"),
+                "a study needs its reference",
+            ));
+        }
+        if study.sample_size == Some(0) {
+            issues.push(issue(
+                &format!("studies[{i}].sample_size"),
+                "0 participants: leave the sample size out when it is not known",
+            ));
+        }
+    }
+    issues
+}
+
+/// True when the record's rating differs from the one its studies suggest and no editor has
+/// written why. Imports accept such records (the database's ratings predate the studies
+/// recorded here); an editor's save should ask for a justification instead.
+pub fn rating_needs_justification(record: &Intervention) -> bool {
+    let unjustified = record
+        .rating_justification
+        .as_deref()
+        .is_none_or(|text| text.trim().is_empty());
+    unjustified && compare(record.rating, &record.assessment()).is_some()
 }
 
 #[cfg(test)]
@@ -95,5 +138,73 @@ mod tests {
         r.eligibility.age_max = Some(20);
         let fields: Vec<_> = validate(&r).into_iter().map(|i| i.field).collect();
         assert_eq!(fields, vec!["slug", "eligibility.age_min"]);
+    }
+
+    #[test]
+    fn bad_studies_are_named_by_index_and_field() {
+        use crate::evidence::StudyDesign;
+        let mut r = Intervention {
+            slug: "ok-slug".into(),
+            title: "A title".into(),
+            ..Intervention::default()
+        };
+        r.studies = vec![
+            Study::new("a-2001", "A. (2001).", StudyDesign::Rct),
+            Study::new("a-2001", "  ", StudyDesign::Rct),
+            Study::new(" ", "B. (2002).", StudyDesign::Rct),
+        ];
+        r.studies[0].sample_size = Some(0);
+        let issues = validate(&r);
+        let fields: Vec<_> = issues.iter().map(|i| i.field.as_str()).collect();
+        assert_eq!(
+            fields,
+            vec![
+                "studies[0].sample_size",
+                "studies[1].id",
+                "studies[1].reference",
+                "studies[2].id"
+            ]
+        );
+        assert!(issues[1].message.contains("studies[0]"), "{}", issues[1]);
+        r.studies[0].sample_size = Some(12);
+        r.studies[1].id = "b-2002".into();
+        r.studies[1].reference = "B. (2002).".into();
+        r.studies[2].id = "c-2003".into();
+        assert!(validate(&r).is_empty());
+    }
+
+    #[test]
+    fn a_differing_rating_needs_a_justification_but_a_matching_one_does_not() {
+        use crate::evidence::StudyDesign;
+        use crate::rating::Rating;
+        let mut r = Intervention {
+            slug: "ok-slug".into(),
+            title: "A title".into(),
+            ..Intervention::default()
+        };
+        // Not rated, nothing recorded: they agree.
+        assert!(!rating_needs_justification(&r));
+        r.rating = Some(Rating::Promising);
+        assert!(rating_needs_justification(&r));
+        r.rating_justification = Some("   ".into());
+        assert!(
+            rating_needs_justification(&r),
+            "blank text justifies nothing"
+        );
+        r.rating_justification = Some("A fictional trial is under review.".into());
+        assert!(!rating_needs_justification(&r));
+        // The rating matches the suggestion: no justification needed.
+        r.rating_justification = None;
+        r.rating = Some(Rating::Pioneering);
+        r.studies = vec![Study::new(
+            "op-2020",
+            "Op. (2020).",
+            StudyDesign::ExpertOpinion,
+        )];
+        assert!(!rating_needs_justification(&r));
+        // A differing rating without justification never fails validation (imports).
+        r.rating = Some(Rating::Effective);
+        assert!(rating_needs_justification(&r));
+        assert!(validate(&r).is_empty());
     }
 }

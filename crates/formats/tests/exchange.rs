@@ -4,6 +4,7 @@
 use preventory_core::eligibility::{
     AskingFor, Cost, FormatAgeLimits, JusticeStage, ReferralRoute, Situation,
 };
+use preventory_core::evidence::{Direction, Magnitude, Outcome, Study, StudyDesign, StudyQuality};
 use preventory_core::record::section;
 use preventory_core::vocab::{
     AgeGroup, Country, Delivery, Gender, Language, PreventionLevel, Subgroup, TargetGroup, Term,
@@ -94,6 +95,29 @@ fn full_record() -> Intervention {
             notes: vec!["An invented charity.".into()],
         },
         rating: Some(Rating::Promising),
+        rating_justification: Some("An invented reason for an invented rating.".into()),
+        critical_by_treaty: true,
+        studies: vec![Study {
+            id: "examplar-2015".into(),
+            reference: "Examplar, J., & Fictor, A. B. (2015). A fictional evaluation.".into(),
+            design: StudyDesign::ControlledCohort,
+            meta_analysis: true,
+            sample_size: Some(120),
+            country: Some(Term::Known(country("GB"))),
+            population: Some("Invented adults".into()),
+            follow_up_months: Some(24),
+            quality: Some(StudyQuality::Moderate),
+            quality_note: Some("An invented judgement.".into()),
+            summary: Some("Invented findings.".into()),
+            outcomes: vec![Outcome {
+                outcome: Term::Other("Horse riding skill".into()),
+                direction: Direction::Mixed,
+                significant: Some(false),
+                magnitude: Some(Magnitude::Small),
+                effect_size: Some("an invented effect".into()),
+                note: Some("An invented note.".into()),
+            }],
+        }],
         information_correct_at: Some(PartialDate { year: 2021, month: Some(3) }),
         eligibility: Eligibility {
             age_min: Some(18),

@@ -11,7 +11,6 @@ use common::{start_with, TestServer};
 use fantoccini::{Client, ClientBuilder, Locator};
 use preventory_core::record::section;
 use preventory_core::Intervention;
-use preventory_formats::seed_text;
 use serde_json::{json, Value};
 use std::future::Future;
 use std::net::{Ipv4Addr, TcpListener, TcpStream};
@@ -23,9 +22,6 @@ use tempfile::TempDir;
 const CHROMIUM: &str = "/usr/bin/chromium";
 const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
 const INSTALL_HINT: &str = "run scripts/install-test-deps";
-
-/// The four example records of `data/examples/`, as `preventory serve` loads them.
-const EXAMPLES: [(&str, &[u8]); 4] = preventory_formats::examples::FILES;
 
 /// Two record pages every browser test looks at.
 const RECORD_PAGES: [&str; 2] = [
@@ -45,15 +41,12 @@ const MISSING_PAGE: &str = "/interventions/no-such-intervention";
 /// The axe-core rule tags the site must pass.
 const AXE_TAGS: [&str; 5] = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"];
 
-/// Parses the example records, failing the test on any parse error.
+/// The four example records of `data/examples/`, with their curated studies.
 fn examples() -> Vec<Intervention> {
-    EXAMPLES
-        .iter()
-        .map(|(name, bytes)| {
-            seed_text::parse(name, bytes)
-                .unwrap_or_else(|e| panic!("example {name}:{}: {}: {}", e.line, e.field, e.message))
-                .record
-        })
+    preventory_formats::examples::records()
+        .unwrap_or_else(|e| panic!("{e}"))
+        .into_iter()
+        .map(|(_, record)| record)
         .collect()
 }
 

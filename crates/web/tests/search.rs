@@ -5,19 +5,18 @@ mod common;
 
 use common::*;
 use preventory_core::{Facet, Intervention};
-use preventory_formats::seed_text;
 use preventory_store::{ImportItem, Store};
 use reqwest::StatusCode;
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
 use std::time::{Duration, Instant};
 
-/// The four example records of `data/examples/`.
+/// The four example records of `data/examples/`, with their curated studies.
 fn examples() -> Vec<Intervention> {
-    const EXAMPLES: [(&str, &[u8]); 4] = preventory_formats::examples::FILES;
-    EXAMPLES
-        .iter()
-        .map(|(name, bytes)| seed_text::parse(name, bytes).expect("example").record)
+    preventory_formats::examples::records()
+        .unwrap_or_else(|e| panic!("{e}"))
+        .into_iter()
+        .map(|(_, record)| record)
         .collect()
 }
 

@@ -204,8 +204,11 @@ macro_rules! vocabulary {
             fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
                 let id = String::deserialize(deserializer)?;
                 <$name as $crate::vocab::Vocabulary>::from_id(&id).ok_or_else(|| {
+                    // Listing the ids lets whoever typed the value fix it without the docs.
                     serde::de::Error::custom(format!(
-                        "unknown {} id {:?}", $facet, id
+                        "unknown value {:?} (expected one of {})",
+                        id,
+                        [$( $id ),*].join(", ")
                     ))
                 })
             }
@@ -263,5 +266,10 @@ mod tests {
         check::<Subgroup>();
         check::<Language>();
         check::<Country>();
+        check::<crate::evidence::StudyDesign>();
+        check::<crate::evidence::StudyQuality>();
+        check::<crate::evidence::OutcomeKind>();
+        check::<crate::evidence::Direction>();
+        check::<crate::evidence::Magnitude>();
     }
 }

@@ -35,18 +35,56 @@ use utoipa::{IntoParams, Modify, OpenApi};
 )]
 struct ApiDoc;
 
-/// Marks every property of every schema as required: none of the API's documents ever
-/// leaves a field out (an unknown value is `null`, an empty list `[]`).
+/// Marks every property of every schema as required, except those in
+/// [`OMITTED_WHEN_EMPTY`]: the API's documents otherwise never leave a field out (an unknown
+/// value is `null`, an empty list `[]`).
 struct EveryFieldIsPresent;
+
+/// Fields left out of a document when they are empty, by schema: the evidence fields, so that
+/// a record without studies reads as it did before studies existed, and a study lists only
+/// what its source states.
+const OMITTED_WHEN_EMPTY: &[(&str, &[&str])] = &[
+    (
+        "Intervention",
+        &["studies", "rating_justification", "critical_by_treaty"],
+    ),
+    (
+        "Study",
+        &[
+            "meta_analysis",
+            "sample_size",
+            "country",
+            "population",
+            "follow_up_months",
+            "quality",
+            "quality_note",
+            "summary",
+            "outcomes",
+        ],
+    ),
+    (
+        "Outcome",
+        &["significant", "magnitude", "effect_size", "note"],
+    ),
+];
 
 impl Modify for EveryFieldIsPresent {
     fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
         let Some(components) = openapi.components.as_mut() else {
             return;
         };
-        for schema in components.schemas.values_mut() {
+        for (name, schema) in components.schemas.iter_mut() {
+            let optional: &[&str] = OMITTED_WHEN_EMPTY
+                .iter()
+                .find(|(schema, _)| schema == name)
+                .map_or(&[], |(_, fields)| fields);
             if let RefOr::T(Schema::Object(object)) = schema {
-                object.required = object.properties.keys().cloned().collect();
+                object.required = object
+                    .properties
+                    .keys()
+                    .filter(|k| !optional.contains(&k.as_str()))
+                    .cloned()
+                    .collect();
             }
         }
     }

@@ -86,6 +86,81 @@ pub(crate) struct InterventionRecord {
     information_correct_at: Option<String>,
     /// Who it can take.
     eligibility: EligibilitySchema,
+    /// The studies behind the rating; left out when none are recorded.
+    studies: Vec<StudySchema>,
+    /// Why the rating differs from the one the studies suggest, as an editor wrote it; left
+    /// out when not given.
+    rating_justification: Option<String>,
+    /// Present (and true) when the intervention is deemed critical by international treaties,
+    /// which supports a Prudent rating on its own.
+    critical_by_treaty: bool,
+}
+
+/// One evaluation study. Fields the source does not state are left out.
+#[derive(ToSchema)]
+#[schema(as = Study)]
+pub(crate) struct StudySchema {
+    /// Short id, unique within the intervention (e.g. `hanson-2009`).
+    id: String,
+    /// The citation.
+    reference: String,
+    /// Design on the review's Table 1 hierarchy of evidence.
+    #[schema(inline)]
+    design: StudyDesignId,
+    /// Present (and true) when the study pools several studies (a meta-analysis).
+    meta_analysis: bool,
+    /// Number of participants.
+    sample_size: Option<u32>,
+    /// Country, ISO 3166-1 alpha-2, or `other:<text>`.
+    country: Option<String>,
+    /// Who took part.
+    population: Option<String>,
+    /// Length of follow-up in months.
+    follow_up_months: Option<u32>,
+    /// Quality judgement: `high`, `moderate` or `low`; absent when not judged.
+    quality: Option<String>,
+    /// What the quality judgement rests on.
+    quality_note: Option<String>,
+    /// The findings in a sentence.
+    summary: Option<String>,
+    /// What was measured and found.
+    outcomes: Vec<OutcomeSchema>,
+}
+
+/// A study design id, strongest evidence first.
+#[derive(ToSchema)]
+#[schema(rename_all = "snake_case")]
+pub(crate) enum StudyDesignId {
+    /// Randomised controlled trial.
+    Rct,
+    /// Controlled cohort study, including quasi-experimental designs.
+    ControlledCohort,
+    /// Uncontrolled cohort study (pre/post measures).
+    UncontrolledCohort,
+    /// Case study, qualitative or descriptive study.
+    CaseQualitativeDescriptive,
+    /// Expert opinion; no evaluation.
+    ExpertOpinion,
+}
+
+/// One outcome a study measured, and what it found.
+#[derive(ToSchema)]
+#[schema(as = Outcome)]
+pub(crate) struct OutcomeSchema {
+    /// What was measured: `sexual_reoffending`, `any_reoffending`, `dynamic_risk_factors`,
+    /// `psychological_wellbeing`, `knowledge`, `attitudes`, `help_seeking`, `disclosure`, or
+    /// `other:<text>`.
+    outcome: String,
+    /// `positive`, `none`, `negative` or `mixed`.
+    direction: String,
+    /// Whether the result was statistically significant; absent when not reported.
+    significant: Option<bool>,
+    /// `small`, `moderate` or `large`, where it can be judged.
+    magnitude: Option<String>,
+    /// The effect as reported.
+    effect_size: Option<String>,
+    /// Anything else worth knowing.
+    note: Option<String>,
 }
 
 /// One combination of facets: a target group at a prevention level, for these ages and
