@@ -49,6 +49,63 @@ pub enum Command {
     /// Write synthetic, clearly fictional records in the text export format, for tests and
     /// benchmarks.
     Gen(GenArgs),
+    /// Import or export the studies behind the ratings, as a studies file (JSON or YAML,
+    /// documented in docs/studies-format.md).
+    #[command(subcommand)]
+    Studies(StudiesCommand),
+}
+
+/// The subcommands of `studies`.
+#[derive(Debug, Subcommand)]
+pub enum StudiesCommand {
+    /// Set stored records' studies from studies files (JSON or YAML).
+    ///
+    /// For every intervention slug a file names, the record's studies become the file's list
+    /// for that slug, replacing what it had; records a file does not name are left alone. All
+    /// files are read and checked first, then everything is stored in one transaction: if any
+    /// problem is found (a bad value, a slug that is not stored, a slug listed in two files),
+    /// nothing is stored and each problem is reported as FILE:LINE: SLUG/ID: field: message.
+    /// Every changed record keeps its previous version as a revision; unchanged ones are not
+    /// written.
+    Import(StudiesImportArgs),
+    /// Write the studies of every stored record (records without studies left out) as a
+    /// studies file that `studies import` reads back unchanged.
+    Export(StudiesExportArgs),
+}
+
+/// Options of `studies import`.
+#[derive(Debug, clap::Args)]
+pub struct StudiesImportArgs {
+    /// Studies files: `.json` is read as JSON, `.yaml` or `.yml` as YAML, any other name by
+    /// its first character.
+    #[arg(required = true)]
+    pub files: Vec<PathBuf>,
+    /// Read and check everything but store nothing; print what would change.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Name recorded as the author of the new revisions.
+    #[arg(long, default_value = "import")]
+    pub author: String,
+}
+
+/// Options of `studies export`.
+#[derive(Debug, clap::Args)]
+pub struct StudiesExportArgs {
+    /// The syntax to write [default: yaml when --out ends in .yaml or .yml, else json].
+    #[arg(long, value_enum)]
+    pub format: Option<StudiesFormat>,
+    /// Write to this file instead of standard output.
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+}
+
+/// Syntaxes of the studies file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum StudiesFormat {
+    /// JSON.
+    Json,
+    /// YAML.
+    Yaml,
 }
 
 /// Options of `import`.

@@ -1,6 +1,7 @@
 //! Errors of the command-line layer.
 
 use preventory_formats::exchange::ExchangeError;
+use preventory_formats::studies::StudiesError;
 use preventory_store::StoreError;
 
 /// Anything that stops a command. Messages are written for the person at the terminal.
@@ -20,6 +21,9 @@ pub enum CliError {
     /// Records could not be converted to or from an exchange format.
     #[error("{0}")]
     Exchange(#[from] ExchangeError),
+    /// Studies could not be read or written as a studies file.
+    #[error("{0}")]
+    Studies(#[from] StudiesError),
     /// The web server failed.
     #[error("web server: {0}")]
     Web(#[from] preventory_web::WebError),

@@ -402,3 +402,384 @@ async fn serve_loads_the_examples_into_an_empty_store_and_answers() {
     assert!(dir.path().join("new.db.index").is_dir());
     assert!(dir.path().join("new.db.index.revision").is_file());
 }
+
+/// Two fictional studies of an example record, as YAML.
+const STOPSO_STUDIES_YAML: &str = "\
+format: preventory-studies/1
+studies:
+  - intervention: stopso
+    id: example-2020
+    reference: \"Example, A. (2020). A fictional trial.\"
+    design: rct
+    quality: moderate
+    outcomes:
+      - outcome: sexual_reoffending
+        direction: positive
+        significant: true
+  - intervention: stopso
+    id: sample-2021
+    reference: \"Sample, B. (2021). An invented pre/post study.\"
+    design: uncontrolled_cohort
+";
+
+/// One fictional study of another example record, as JSON.
+const LINKS_STUDIES_JSON: &str = r#"{
+  "format": "preventory-studies/1",
+  "studies": [
+    {
+      "intervention": "breaking-the-links",
+      "id": "invented-2019",
+      "reference": "Invented, C. (2019). A fictional evaluation.",
+      "design": "case_qualitative_descriptive",
+      "country": "GB"
+    }
+  ]
+}
+"#;
+
+fn write_file(dir: &Path, name: &str, text: &str) -> PathBuf {
+    let path = dir.join(name);
+    std::fs::write(&path, text).unwrap_or_else(|e| panic!("{e}"));
+    path
+}
+
+fn path_arg(path: &Path) -> String {
+    path.display().to_string()
+}
+
+/// A store holding the four example records as read from the text export (no studies).
+fn store_with_examples(dir: &Path, name: &str) -> PathBuf {
+    let db = dir.join(name);
+    ok(preventory(&db, &["import", &path_arg(&copy_examples(dir))]));
+    db
+}
+
+fn studies_export(db: &Path, format: &str) -> String {
+    stdout(&ok(preventory(
+        db,
+        &["studies", "export", "--format", format],
+    )))
+}
+
+/// The ids of a record's studies and its number of revisions.
+fn studies_and_revisions(db: &Path, slug: &str) -> (Vec<String>, usize) {
+    let shown = json(&ok(preventory(
+        db,
+        &["show", slug, "--json", "--revisions"],
+    )));
+    let ids = shown["record"]["studies"]
+        .as_array()
+        .map(|s| {
+            s.iter()
+                .filter_map(|s| s["id"].as_str().map(str::to_string))
+                .collect()
+        })
+        .unwrap_or_default();
+    let revisions = shown["revisions"].as_array().map_or(0, Vec::len);
+    (ids, revisions)
+}
+
+#[test]
+fn studies_import_sets_studies_with_a_new_revision_and_a_reimport_writes_nothing() {
+    let dir = tmp();
+    let db = store_with_examples(dir.path(), "store.db");
+    let yaml = write_file(dir.path(), "stopso.yaml", STOPSO_STUDIES_YAML);
+    let json_file = write_file(dir.path(), "links.json", LINKS_STUDIES_JSON);
+
+    let out = ok(preventory(
+        &db,
+        &[
+            "studies",
+            "import",
+            "--author",
+            "editor@example.org",
+            &path_arg(&yaml),
+            &path_arg(&json_file),
+        ],
+    ));
+    let text = stdout(&out);
+    assert!(
+        text.contains("updated stopso: 0 → 2 studies (added example-2020, sample-2021)"),
+        "{text}"
+    );
+    assert!(
+        text.contains("updated breaking-the-links: 0 → 1 study (added invented-2019)"),
+        "{text}"
+    );
+    assert!(
+        text.contains("Imported studies for 2 record(s): 2 updated, 0 unchanged."),
+        "{text}"
+    );
+
+    let shown = json(&ok(preventory(
+        &db,
+        &["show", "stopso", "--json", "--revisions"],
+    )));
+    let studies = &shown["record"]["studies"];
+    assert_eq!(studies[0]["id"], "example-2020");
+    assert_eq!(
+        studies[0]["reference"],
+        "Example, A. (2020). A fictional trial."
+    );
+    assert_eq!(studies[0]["outcomes"][0]["outcome"], "sexual_reoffending");
+    assert_eq!(studies[1]["design"], "uncontrolled_cohort");
+    assert_eq!(shown["revision"], 2);
+    let revisions = shown["revisions"].as_array().cloned().unwrap_or_default();
+    assert_eq!(revisions.len(), 2);
+    assert_eq!(revisions[1]["author"], "editor@example.org");
+    assert_eq!(
+        revisions[1]["source"].as_str(),
+        Some(path_arg(&yaml).as_str())
+    );
+    assert_eq!(revisions[0]["record"]["studies"], serde_json::Value::Null);
+    assert_eq!(
+        studies_and_revisions(&db, "breaking-the-links"),
+        (vec!["invented-2019".to_string()], 2)
+    );
+    // Records no file names are untouched.
+    assert_eq!(
+        studies_and_revisions(&db, "internet-sex-offender-treatment-programme"),
+        (Vec::new(), 1)
+    );
+
+    // The same files again: nothing changes, no revision is written.
+    let out = ok(preventory(
+        &db,
+        &["studies", "import", &path_arg(&yaml), &path_arg(&json_file)],
+    ));
+    assert!(
+        stdout(&out).contains("Imported studies for 2 record(s): 0 updated, 2 unchanged."),
+        "{}",
+        stdout(&out)
+    );
+    assert!(!stdout(&out).contains("updated stopso"), "{}", stdout(&out));
+    assert_eq!(studies_and_revisions(&db, "stopso").1, 2);
+    assert_eq!(studies_and_revisions(&db, "breaking-the-links").1, 2);
+
+    // A file holds the whole list for the slugs it names: a shorter list replaces it.
+    let shorter = write_file(
+        dir.path(),
+        "shorter.yaml",
+        &STOPSO_STUDIES_YAML.replace("id: sample-2021", "id: sample-2022"),
+    );
+    let out = ok(preventory(&db, &["studies", "import", &path_arg(&shorter)]));
+    assert!(
+        stdout(&out)
+            .contains("updated stopso: 2 → 2 studies (added sample-2022; removed sample-2021)"),
+        "{}",
+        stdout(&out)
+    );
+    assert_eq!(
+        studies_and_revisions(&db, "stopso"),
+        (
+            vec!["example-2020".to_string(), "sample-2022".to_string()],
+            3
+        )
+    );
+    assert_eq!(studies_and_revisions(&db, "breaking-the-links").1, 2);
+}
+
+#[test]
+fn a_bad_field_in_a_studies_file_names_file_line_and_field_and_stores_nothing() {
+    let dir = tmp();
+    let db = store_with_examples(dir.path(), "store.db");
+    let good = write_file(dir.path(), "links.json", LINKS_STUDIES_JSON);
+    let before = (export_json(&db), studies_export(&db, "yaml"));
+
+    // YAML: an unknown design on line 6, beside a good file that must not land either.
+    let bad_yaml = write_file(
+        dir.path(),
+        "bad.yaml",
+        &STOPSO_STUDIES_YAML.replace("design: rct", "design: rcts"),
+    );
+    let out = preventory(
+        &db,
+        &["studies", "import", &path_arg(&good), &path_arg(&bad_yaml)],
+    );
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let expected = format!("{}:6: stopso/example-2020: design: ", path_arg(&bad_yaml));
+    assert!(stderr(&out).contains(&expected), "{}", stderr(&out));
+    assert!(stderr(&out).contains("rcts"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("nothing was stored"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!((export_json(&db), studies_export(&db, "yaml")), before);
+
+    // JSON: a sample size that is not a number, on line 10.
+    let bad_json = write_file(
+        dir.path(),
+        "bad.json",
+        &LINKS_STUDIES_JSON.replace(
+            "\"country\": \"GB\"",
+            "\"country\": \"GB\",\n      \"sample_size\": \"many\"",
+        ),
+    );
+    let out = preventory(&db, &["studies", "import", &path_arg(&bad_json)]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let expected = format!(
+        "{}:10: breaking-the-links/invented-2019: sample_size: ",
+        path_arg(&bad_json)
+    );
+    assert!(stderr(&out).contains(&expected), "{}", stderr(&out));
+    assert_eq!((export_json(&db), studies_export(&db, "yaml")), before);
+}
+
+#[test]
+fn unknown_slugs_and_slugs_in_two_files_are_reported_by_line_and_nothing_is_stored() {
+    let dir = tmp();
+    let db = store_with_examples(dir.path(), "store.db");
+    let before = (export_json(&db), studies_export(&db, "json"));
+
+    // Line 16: an intervention the store does not hold, after a good one.
+    let unknown = write_file(
+        dir.path(),
+        "unknown.yaml",
+        &format!(
+            "{STOPSO_STUDIES_YAML}  - intervention: fictional-unknown-programme\n    id: nobody-2023\n    reference: \"Nobody, D. (2023). A fictional note.\"\n    design: expert_opinion\n"
+        ),
+    );
+    let out = preventory(&db, &["studies", "import", &path_arg(&unknown)]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let expected = format!(
+        "{}:16: fictional-unknown-programme: intervention: no stored record has this slug",
+        path_arg(&unknown)
+    );
+    assert!(stderr(&out).contains(&expected), "{}", stderr(&out));
+    assert_eq!((export_json(&db), studies_export(&db, "json")), before);
+    assert_eq!(studies_and_revisions(&db, "stopso"), (Vec::new(), 1));
+
+    // The same slug in two files: both are named, with their lines.
+    let first = write_file(dir.path(), "first.yaml", STOPSO_STUDIES_YAML);
+    let second = write_file(
+        dir.path(),
+        "second.json",
+        &LINKS_STUDIES_JSON.replace("breaking-the-links", "stopso"),
+    );
+    let out = preventory(
+        &db,
+        &["studies", "import", &path_arg(&first), &path_arg(&second)],
+    );
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let expected = format!(
+        "{}:5: stopso: intervention: also listed in {}:3",
+        path_arg(&second),
+        path_arg(&first)
+    );
+    assert!(stderr(&out).contains(&expected), "{}", stderr(&out));
+    assert_eq!((export_json(&db), studies_export(&db, "json")), before);
+
+    // A store that does not exist knows no slug, and is not created to say so.
+    let missing = dir.path().join("missing.db");
+    let out = preventory(&missing, &["studies", "import", &path_arg(&first)]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains(&format!("{}:3: stopso: intervention:", path_arg(&first))),
+        "{}",
+        stderr(&out)
+    );
+    assert!(!missing.exists());
+}
+
+#[test]
+fn a_studies_dry_run_reports_the_changes_and_writes_nothing() {
+    let dir = tmp();
+    let db = store_with_examples(dir.path(), "store.db");
+    let yaml = write_file(dir.path(), "stopso.yaml", STOPSO_STUDIES_YAML);
+    let json_file = write_file(dir.path(), "links.json", LINKS_STUDIES_JSON);
+    ok(preventory(
+        &db,
+        &["studies", "import", &path_arg(&json_file)],
+    ));
+    let before = (export_json(&db), studies_export(&db, "json"));
+
+    let out = ok(preventory(
+        &db,
+        &[
+            "studies",
+            "import",
+            "--dry-run",
+            &path_arg(&yaml),
+            &path_arg(&json_file),
+        ],
+    ));
+    let text = stdout(&out);
+    assert!(
+        text.contains("would update stopso: 0 → 2 studies (added example-2020, sample-2021)"),
+        "{text}"
+    );
+    assert!(!text.contains("breaking-the-links"), "{text}");
+    assert!(
+        text.contains("2 record(s): 1 would change, 1 unchanged; nothing was stored"),
+        "{text}"
+    );
+    assert_eq!((export_json(&db), studies_export(&db, "json")), before);
+    assert_eq!(studies_and_revisions(&db, "stopso"), (Vec::new(), 1));
+}
+
+#[test]
+fn studies_export_reimports_identically_as_json_and_yaml() {
+    let dir = tmp();
+    let db = store_with_examples(dir.path(), "a.db");
+    let yaml = write_file(dir.path(), "stopso.yaml", STOPSO_STUDIES_YAML);
+    let json_file = write_file(dir.path(), "links.json", LINKS_STUDIES_JSON);
+    // The curated studies of the examples too: every field of the format in use.
+    let curated = examples_dir().join("studies.yaml");
+    ok(preventory(
+        &db,
+        &[
+            "studies",
+            "import",
+            &path_arg(&yaml),
+            &path_arg(&json_file),
+            &path_arg(&curated),
+        ],
+    ));
+    let records = export_json(&db);
+
+    for format in ["json", "yaml"] {
+        let exported = studies_export(&db, format);
+        // Records without studies are left out; the four examples all have some now.
+        let file = dir.path().join(format!("exported.{format}"));
+        ok(preventory(
+            &db,
+            &[
+                "studies",
+                "export",
+                "--out",
+                &path_arg(&file),
+                "--format",
+                format,
+            ],
+        ));
+        assert_eq!(std::fs::read_to_string(&file).unwrap_or_default(), exported);
+
+        // Back into the same store: nothing changes.
+        let out = ok(preventory(&db, &["studies", "import", &path_arg(&file)]));
+        assert!(
+            stdout(&out).contains("Imported studies for 4 record(s): 0 updated, 4 unchanged."),
+            "{}",
+            stdout(&out)
+        );
+        assert_eq!(export_json(&db), records);
+
+        // Into a store without studies: the same studies, the same records.
+        let fresh = store_with_examples(&dir.path().join(format), "b.db");
+        let out = ok(preventory(&fresh, &["studies", "import", &path_arg(&file)]));
+        assert!(stdout(&out).contains("4 updated"), "{}", stdout(&out));
+        assert_eq!(studies_export(&fresh, format), exported);
+        assert_eq!(export_json(&fresh), records);
+    }
+
+    // Records without studies are left out of the export.
+    let fresh = store_with_examples(&dir.path().join("partial"), "c.db");
+    ok(preventory(&fresh, &["studies", "import", &path_arg(&yaml)]));
+    let exported = studies_export(&fresh, "yaml");
+    assert!(
+        exported.starts_with("format: preventory-studies/1\n"),
+        "{exported}"
+    );
+    assert_eq!(exported.matches("intervention: ").count(), 2, "{exported}");
+    assert!(exported.contains("intervention: stopso"), "{exported}");
+}

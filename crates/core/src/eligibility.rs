@@ -1,7 +1,7 @@
 //! Structured eligibility: who a service can take. Unknown is always a value of its own
 //! (`None`), never silently "yes" or "no".
 
-use crate::vocab::{vocabulary, Delivery, Gender, Language, Term};
+use crate::vocab::{vocabulary, Delivery, Gender, Language, Term, Vocabulary};
 use serde::{Deserialize, Serialize};
 
 vocabulary! {
@@ -55,6 +55,23 @@ vocabulary! {
         Free => "free", "Free";
         Paid => "paid", "Paid by the person";
         FundedByReferrer => "funded_by_referrer", "Funded by the referrer";
+    }
+}
+
+vocabulary! {
+    /// Ways into a service, derived from its eligibility: what someone not known to the
+    /// justice system needs to know first. A search facet and a line of the gaps report.
+    Access, "access" {
+        /// People can contact the service themselves.
+        SelfReferral => "self_referral", "Self-referral";
+        /// People can get help without giving their name.
+        Anonymous => "anonymous", "Anonymous help";
+        /// People with no involvement with the justice system are accepted.
+        NoJusticeInvolvement => "no_justice_involvement", "Open to people not involved with the justice system";
+        /// An agency can refer people.
+        AgencyReferral => "agency_referral", "Referral by an agency";
+        /// A court or probation can mandate attendance.
+        Mandated => "mandated", "Court or probation mandated";
     }
 }
 
@@ -113,5 +130,23 @@ impl Eligibility {
     /// True when nothing at all is known.
     pub fn is_unknown(&self) -> bool {
         *self == Eligibility::default()
+    }
+
+    /// The ways into the service that the eligibility states, in vocabulary order. Unknown
+    /// fields give nothing: a way is listed only when it is known to be open.
+    pub fn access(&self) -> Vec<Access> {
+        let routes = self.referral_routes.as_deref().unwrap_or_default();
+        let stages = self.justice_stages.as_deref().unwrap_or_default();
+        Access::all()
+            .iter()
+            .copied()
+            .filter(|a| match a {
+                Access::SelfReferral => routes.contains(&ReferralRoute::SelfReferral),
+                Access::Anonymous => self.anonymous == Some(true),
+                Access::NoJusticeInvolvement => stages.contains(&JusticeStage::NoInvolvement),
+                Access::AgencyReferral => routes.contains(&ReferralRoute::Agency),
+                Access::Mandated => routes.contains(&ReferralRoute::Mandated),
+            })
+            .collect()
     }
 }

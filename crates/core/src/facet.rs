@@ -1,5 +1,7 @@
 //! The facets a record can be filtered and counted by, as one list every adapter can share.
 
+use crate::eligibility::Access;
+use crate::evidence::StudyDesign;
 use crate::rating::Rating;
 use crate::record::Intervention;
 use crate::vocab::Vocabulary;
@@ -28,14 +30,22 @@ pub enum Facet {
     Country,
     /// Evidence rating (`unrated` when none).
     Rating,
+    /// The strongest study design recorded, on the review's Table 1 hierarchy (`none` when no
+    /// studies are recorded).
+    EvidenceLevel,
+    /// Ways into the service (self-referral, anonymous help…), from its eligibility.
+    Access,
 }
+
+/// The id used for records without any study when evidence levels are counted or filtered.
+pub const NO_STUDIES: &str = "none";
 
 /// The id used for records without a rating when ratings are counted or filtered.
 pub const UNRATED: &str = "unrated";
 
 impl Facet {
     /// Every facet, in display order.
-    pub const ALL: [Facet; 9] = [
+    pub const ALL: [Facet; 11] = [
         Facet::TargetGroup,
         Facet::PreventionLevel,
         Facet::AgeGroup,
@@ -45,6 +55,8 @@ impl Facet {
         Facet::Language,
         Facet::Country,
         Facet::Rating,
+        Facet::EvidenceLevel,
+        Facet::Access,
     ];
 
     /// The singular id used as a URL parameter (`target_group`).
@@ -59,6 +71,8 @@ impl Facet {
             Facet::Language => Language::FACET,
             Facet::Country => Country::FACET,
             Facet::Rating => Rating::FACET,
+            Facet::EvidenceLevel => "evidence_level",
+            Facet::Access => Access::FACET,
         }
     }
 
@@ -74,6 +88,8 @@ impl Facet {
             Facet::Language => "languages",
             Facet::Country => "countries",
             Facet::Rating => "ratings",
+            Facet::EvidenceLevel => "evidence_levels",
+            Facet::Access => "access_routes",
         }
     }
 
@@ -89,6 +105,8 @@ impl Facet {
             Facet::Language => "Language",
             Facet::Country => "Country",
             Facet::Rating => "Evidence rating",
+            Facet::EvidenceLevel => "Strongest evaluation",
+            Facet::Access => "How to get help",
         }
     }
 
@@ -122,6 +140,18 @@ impl Facet {
                 .rating
                 .map(|r| r.id().to_string())
                 .unwrap_or_else(|| UNRATED.to_string())],
+            Facet::EvidenceLevel => vec![record
+                .studies
+                .iter()
+                .map(|s| s.design)
+                .min_by_key(|d| d.level())
+                .map_or_else(|| NO_STUDIES.to_string(), |d| d.id().to_string())],
+            Facet::Access => record
+                .eligibility
+                .access()
+                .iter()
+                .map(|a| a.id().to_string())
+                .collect(),
         }
     }
 
@@ -144,6 +174,12 @@ impl Facet {
                 v.push((UNRATED, "Not rated"));
                 v
             }
+            Facet::EvidenceLevel => {
+                let mut v = values::<StudyDesign>();
+                v.push((NO_STUDIES, "No studies recorded"));
+                v
+            }
+            Facet::Access => values::<Access>(),
         }
     }
 
@@ -157,5 +193,44 @@ impl Facet {
             .find(|(i, _)| *i == id)
             .map(|(_, l)| l.to_string())
             .unwrap_or_else(|| id.to_string())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::eligibility::{JusticeStage, ReferralRoute};
+    use crate::evidence::Study;
+
+    #[test]
+    fn derived_facets_come_from_studies_and_eligibility() {
+        let mut r = Intervention::default();
+        assert_eq!(Facet::EvidenceLevel.ids_of(&r), vec![NO_STUDIES]);
+        assert!(Facet::Access.ids_of(&r).is_empty(), "unknown gives nothing");
+        r.studies = vec![
+            Study::new(
+                "a",
+                "Fictional, A. (2020).",
+                StudyDesign::UncontrolledCohort,
+            ),
+            Study::new("b", "Fictional, B. (2021).", StudyDesign::ControlledCohort),
+            Study::new("c", "Fictional, C. (2022).", StudyDesign::ExpertOpinion),
+        ];
+        assert_eq!(Facet::EvidenceLevel.ids_of(&r), vec!["controlled_cohort"]);
+        r.eligibility.referral_routes =
+            Some(vec![ReferralRoute::Mandated, ReferralRoute::SelfReferral]);
+        r.eligibility.anonymous = Some(false);
+        r.eligibility.justice_stages = Some(vec![JusticeStage::NoInvolvement]);
+        assert_eq!(
+            Facet::Access.ids_of(&r),
+            vec!["self_referral", "no_justice_involvement", "mandated"]
+        );
+        for facet in [Facet::EvidenceLevel, Facet::Access] {
+            assert_eq!(Facet::from_param(facet.param()), Some(facet));
+            assert_eq!(Facet::from_param(facet.plural()), Some(facet));
+            for id in facet.ids_of(&r) {
+                assert!(facet.known_values().iter().any(|(k, _)| *k == id), "{id}");
+            }
+        }
     }
 }

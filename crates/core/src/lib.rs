@@ -6,6 +6,7 @@ pub mod date;
 pub mod eligibility;
 pub mod evidence;
 pub mod facet;
+pub mod gaps;
 pub mod rating;
 pub mod record;
 pub mod slug;

@@ -129,6 +129,24 @@ impl Postings {
         }
     }
 
+    /// These records that are also in `set`, as a set of the same capacity.
+    pub(crate) fn intersect(&self, set: &Bits) -> Bits {
+        match self {
+            Postings::Dense(bits) => {
+                let mut out = bits.clone();
+                out.and_with(set);
+                out
+            }
+            Postings::Sparse(ords) => {
+                let mut out = Bits::new(set.words.len() * 64);
+                for &o in ords.iter().filter(|&&o| set.contains(o)) {
+                    out.insert(o);
+                }
+                out
+            }
+        }
+    }
+
     /// Adds these records to `set`.
     pub(crate) fn add_to(&self, set: &mut Bits) {
         match self {
@@ -189,5 +207,7 @@ mod tests {
         let mut u2 = Bits::new(1000);
         sparse.add_to(&mut u2);
         assert_eq!(u1, u2);
+        assert_eq!(dense.intersect(&set), sparse.intersect(&set));
+        assert_eq!(dense.intersect(&set).count(), dense.count_in(&set));
     }
 }

@@ -27,11 +27,13 @@ mod cache;
 mod catalogue;
 mod derived;
 mod exec;
+mod gapmap;
 mod query;
 mod schema;
 mod snippet;
 
 pub use cache::CacheStats;
+pub use gapmap::MAX_CELL_SLUGS;
 pub use preventory_core::Facet;
 pub use query::{FUZZY_MIN_CHARS, MAX_QUERY_CHARS, MAX_QUERY_TERMS};
 pub use schema::SCHEMA_VERSION;

@@ -18,7 +18,7 @@ use tantivy::{Index, TantivyDocument};
 
 /// The version of the on-disk layout: schema, analyser and stored fields. Bump it whenever any
 /// of them changes, so existing indexes are rebuilt instead of misread.
-pub const SCHEMA_VERSION: u32 = 1;
+pub const SCHEMA_VERSION: u32 = 2;
 
 /// The fields of the schema, looked up once.
 #[derive(Debug, Clone, Copy)]

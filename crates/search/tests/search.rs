@@ -880,3 +880,133 @@ fn the_result_cache_answers_as_the_search_does_and_forgets_on_change() {
         run(&plain, &requests[0]).total + 1
     );
 }
+
+/// The records a request's filters keep, worked out from the records themselves.
+fn kept_by_filters<'a>(
+    records: &'a [Intervention],
+    request: &SearchRequest,
+) -> Vec<&'a Intervention> {
+    records
+        .iter()
+        .filter(|r| {
+            request
+                .filters
+                .iter()
+                .all(|(f, ids)| ids.is_empty() || f.ids_of(r).iter().any(|id| ids.contains(id)))
+        })
+        .collect()
+}
+
+/// Every slug a request matches, read page by page from the search itself.
+fn all_slugs(idx: &SearchIndex, request: &SearchRequest) -> BTreeMap<String, ()> {
+    let mut out = BTreeMap::new();
+    for page in 1.. {
+        let r = run(idx, &request.clone().page(page, 100));
+        if r.results.is_empty() {
+            break;
+        }
+        out.extend(r.results.into_iter().map(|h| (h.slug, ())));
+    }
+    out
+}
+
+/// Gap-map cells counted independently: for each record kept, every pair of its row and
+/// column values, with its rating.
+#[test]
+fn gap_map_counts_agree_with_the_records() {
+    use preventory_core::gaps::RatingCounts;
+    let mut records = synthetic_records(400, 21);
+    records.extend(examples());
+    let idx = index(&records);
+    let cases = [
+        (
+            SearchRequest::default(),
+            Facet::TargetGroup,
+            Facet::PreventionLevel,
+        ),
+        (
+            SearchRequest::default().filter(Facet::Gender, "female"),
+            Facet::AgeGroup,
+            Facet::Rating,
+        ),
+        (
+            SearchRequest::new("programme"),
+            Facet::Delivery,
+            Facet::EvidenceLevel,
+        ),
+        (
+            SearchRequest::new("")
+                .filter(Facet::Delivery, "phone")
+                .filter(Facet::Delivery, "online"),
+            Facet::Country,
+            Facet::Gender,
+        ),
+    ];
+    for (request, rows, cols) in cases {
+        let map = idx
+            .gap_map(&request, rows, cols, 5)
+            .unwrap_or_else(|e| panic!("{e}"));
+        let matching = all_slugs(&idx, &request);
+        let kept: Vec<&Intervention> = kept_by_filters(&records, &request)
+            .into_iter()
+            .filter(|r| matching.contains_key(&r.slug))
+            .collect();
+        assert_eq!(map.total, kept.len(), "{request:?}");
+        let mut expected: BTreeMap<(String, String), (RatingCounts, Vec<(String, String)>)> =
+            BTreeMap::new();
+        for r in &kept {
+            for row in rows.ids_of(r) {
+                for col in cols.ids_of(r) {
+                    let e = expected.entry((row.clone(), col)).or_default();
+                    e.0.add(r.rating, 1);
+                    e.1.push((r.title.to_lowercase(), r.slug.clone()));
+                }
+            }
+        }
+        // Every known value is a row (every one in use, for countries), so empty cells show.
+        if rows != Facet::Country {
+            for (id, _) in rows.known_values() {
+                assert!(map.rows.iter().any(|r| r == id), "{id} missing from rows");
+            }
+        }
+        assert_eq!(map.cells.len(), map.rows.len() * map.cols.len());
+        for cell in &map.cells {
+            let key = (cell.row.clone(), cell.col.clone());
+            let (by_rating, mut titles) = expected.remove(&key).unwrap_or_default();
+            assert_eq!(cell.count, by_rating.total(), "{key:?} in {request:?}");
+            assert_eq!(cell.by_rating, by_rating, "{key:?}");
+            titles.sort();
+            let first: Vec<String> = titles.into_iter().take(5).map(|t| t.1).collect();
+            assert_eq!(cell.slugs, first, "{key:?}: the first by title");
+        }
+        assert!(
+            expected.is_empty(),
+            "pairs no cell counts: {:?}",
+            expected.keys().collect::<Vec<_>>()
+        );
+    }
+}
+
+#[test]
+fn records_dated_before_a_month_are_counted() {
+    let records = synthetic_records(300, 5);
+    let idx = index(&records);
+    let before = 2024 * 12; // January 2024
+    let (older, unknown) = idx
+        .count_dated_before(&SearchRequest::default(), before)
+        .unwrap_or_else(|e| panic!("{e}"));
+    let expect_unknown = records
+        .iter()
+        .filter(|r| r.information_correct_at.is_none())
+        .count();
+    let expect_older = records
+        .iter()
+        .filter_map(|r| r.information_correct_at)
+        .filter(|d| u32::from(d.year) * 12 + u32::from(d.month.unwrap_or(1)) - 1 < before)
+        .count();
+    assert_eq!((older, unknown), (expect_older, expect_unknown));
+    assert!(
+        older > 0 && older < records.len(),
+        "the fixture spans the boundary"
+    );
+}

@@ -6,6 +6,7 @@ mod import;
 mod list;
 mod serve;
 mod show;
+mod studies;
 
 use crate::cli::{Cli, Command};
 use crate::error::CliError;
@@ -40,5 +41,6 @@ pub async fn dispatch(cli: Cli) -> Result<ExitCode, CliError> {
         Command::Show(args) => show::run(&cli, args).await,
         Command::Serve(args) => serve::run(&cli, args).await,
         Command::Gen(args) => gen::run(args),
+        Command::Studies(command) => studies::run(&cli, command).await,
     }
 }

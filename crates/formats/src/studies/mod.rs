@@ -24,6 +24,7 @@ mod error;
 mod positions;
 
 pub use error::{EntryName, StudiesError};
+pub use positions::intervention_lines;
 
 use preventory_core::evidence::{Outcome, Study, StudyDesign, StudyQuality};
 use preventory_core::slug::is_valid_slug;

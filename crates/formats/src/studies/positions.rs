@@ -5,6 +5,7 @@
 //! empty references) use these lines.
 
 use super::StudiesSyntax;
+use std::collections::BTreeMap;
 
 /// The line (from 1) on which each entry of the top-level `studies` list starts, or `None`
 /// when the scan cannot tell (flow-style YAML, say), so no line is ever a wrong guess.
@@ -41,6 +42,53 @@ pub(super) fn key_line(
             t.starts_with(&wanted)
         })
         .map(|(n, _)| n)
+}
+
+/// The line (from 1) of the `intervention` key of each intervention's first entry in a
+/// studies file, by slug: for pointing at an entry when a problem is found after the file was
+/// read (a slug that is not stored, or one that another file also lists). `name` tells JSON
+/// from YAML as [`super::read_studies`] does. Slugs whose entry cannot be placed are left out,
+/// so a line is never a wrong guess; a file that cannot be parsed gives an empty map.
+pub fn intervention_lines(name: &str, bytes: &[u8]) -> BTreeMap<String, usize> {
+    let mut out = BTreeMap::new();
+    let Ok(text) = std::str::from_utf8(bytes) else {
+        return out;
+    };
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let syntax = StudiesSyntax::detect(name, text);
+    let parsed: Option<serde_json::Value> = match syntax {
+        StudiesSyntax::Json => serde_json::from_str(text).ok(),
+        StudiesSyntax::Yaml => serde_norway::from_str(text).ok(),
+    };
+    let Some(entries) = parsed
+        .as_ref()
+        .and_then(|v| v.get("studies"))
+        .and_then(serde_json::Value::as_array)
+    else {
+        return out;
+    };
+    let Some(starts) = entry_lines(syntax, text, entries.len()) else {
+        return out;
+    };
+    for (index, entry) in entries.iter().enumerate() {
+        let Some(slug) = entry
+            .get("intervention")
+            .and_then(serde_json::Value::as_str)
+        else {
+            continue;
+        };
+        let from = starts[index];
+        let line = key_line(
+            syntax,
+            text,
+            from,
+            starts.get(index + 1).copied(),
+            "intervention",
+        )
+        .unwrap_or(from);
+        out.entry(slug.to_string()).or_insert(line);
+    }
+    out
 }
 
 fn json_entry_lines(text: &str) -> Vec<usize> {
@@ -193,5 +241,24 @@ mod tests {
             key_line(StudiesSyntax::Yaml, text, 2, Some(4), "reference"),
             None
         );
+    }
+
+    #[test]
+    fn intervention_lines_point_at_each_slugs_first_entry() {
+        let yaml = "format: preventory-studies/1\nstudies:\n  - id: a\n    intervention: fictional-one\n  - intervention: fictional-two\n    id: b\n  - intervention: fictional-one\n    id: c\n";
+        let lines = intervention_lines("s.yaml", yaml.as_bytes());
+        assert_eq!(lines.get("fictional-one"), Some(&4));
+        assert_eq!(lines.get("fictional-two"), Some(&5));
+        assert_eq!(lines.len(), 2);
+
+        let json = "{\n  \"format\": \"preventory-studies/1\",\n  \"studies\": [\n    {\n      \"id\": \"a\",\n      \"intervention\": \"fictional-one\"\n    },\n    {\"intervention\": \"fictional-two\", \"id\": \"b\"}\n  ]\n}\n";
+        let lines = intervention_lines("s.json", json.as_bytes());
+        assert_eq!(lines.get("fictional-one"), Some(&6));
+        assert_eq!(lines.get("fictional-two"), Some(&8));
+
+        // Unplaceable or unreadable: nothing rather than a guess.
+        assert!(intervention_lines("s.yaml", b"studies: [{intervention: x}]\n").is_empty());
+        assert!(intervention_lines("s.json", b"{ not json").is_empty());
+        assert!(intervention_lines("s.yaml", b"\xff").is_empty());
     }
 }

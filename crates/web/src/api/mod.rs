@@ -20,7 +20,7 @@ use std::collections::BTreeMap;
 use utoipa::ToSchema;
 
 /// The singular facet parameter names, in [`Facet::ALL`] order.
-const FACET_PARAMETERS: [&str; 9] = [
+const FACET_PARAMETERS: [&str; 11] = [
     "target_group",
     "prevention_level",
     "age_group",
@@ -30,11 +30,13 @@ const FACET_PARAMETERS: [&str; 9] = [
     "language",
     "country",
     "rating",
+    "evidence_level",
+    "access",
 ];
 
 /// The plural aliases of the facet parameters (the facet keys used in JSON), in
 /// [`Facet::ALL`] order. `delivery` is its own plural, so it is listed only once overall.
-const FACET_ALIASES: [&str; 8] = [
+const FACET_ALIASES: [&str; 10] = [
     "target_groups",
     "prevention_levels",
     "age_groups",
@@ -43,12 +45,14 @@ const FACET_ALIASES: [&str; 8] = [
     "languages",
     "countries",
     "ratings",
+    "evidence_levels",
+    "access_routes",
 ];
 
 /// Every query parameter name `GET /api/v1/interventions` accepts; any other name is a
 /// client error. The handler checks names against this list and the OpenAPI document lists
 /// exactly these, so the two cannot disagree.
-pub(crate) const LIST_PARAMETERS: [&str; 21] = [
+pub(crate) const LIST_PARAMETERS: [&str; 25] = [
     "q",
     "sort",
     "page",
@@ -62,6 +66,8 @@ pub(crate) const LIST_PARAMETERS: [&str; 21] = [
     FACET_PARAMETERS[6],
     FACET_PARAMETERS[7],
     FACET_PARAMETERS[8],
+    FACET_PARAMETERS[9],
+    FACET_PARAMETERS[10],
     FACET_ALIASES[0],
     FACET_ALIASES[1],
     FACET_ALIASES[2],
@@ -70,6 +76,8 @@ pub(crate) const LIST_PARAMETERS: [&str; 21] = [
     FACET_ALIASES[5],
     FACET_ALIASES[6],
     FACET_ALIASES[7],
+    FACET_ALIASES[8],
+    FACET_ALIASES[9],
 ];
 
 /// One page of search results.
