@@ -14,6 +14,9 @@ mod access_log;
 mod api;
 mod assets;
 mod error;
+mod export;
+mod gap_query;
+mod gap_report;
 mod pages;
 mod records;
 mod search_params;
@@ -43,8 +46,18 @@ pub fn router(state: AppState) -> Router {
         .route("/search", get(pages::search::results))
         .route("/interventions/{slug}", get(pages::record::handler))
         .route("/compare", get(pages::compare::handler))
+        .route("/gap-map", get(pages::gap_map::page))
+        .route("/gap-map.csv", get(pages::gap_map::csv))
+        .route("/gap-map/cell", get(pages::gap_map::cell))
+        .route("/gap-map/cell.csv", get(pages::gap_map::cell_csv))
+        .route("/gap-map/cell.ris", get(pages::gap_map::cell_ris))
+        .route("/gaps", get(pages::gaps::page))
+        .route("/strategy", get(pages::strategy::page))
         .route("/api/v1/interventions", get(api::list))
         .route("/api/v1/interventions/{slug}", get(api::record))
+        .route("/api/v1/interventions/{slug}/evidence", get(api::evidence))
+        .route("/api/v1/gap-map", get(api::gaps::gap_map))
+        .route("/api/v1/gaps", get(api::gaps::gaps))
         .route("/api/v1/openapi.json", get(api::openapi::openapi_document))
         .route("/healthz", get(pages::health::handler))
         .route("/static/{file}", get(assets::handler))

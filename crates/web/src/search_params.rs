@@ -205,6 +205,26 @@ impl SearchParams {
             format!("/search?{query}")
         }
     }
+
+    /// The address `path?q=…&<filters>`: the words and filters only, for another view of
+    /// the same records (the gap map, the strategy matrix, the API).
+    pub fn filters_href(&self, path: &str) -> String {
+        let mut out = form_urlencoded::Serializer::new(String::new());
+        if !self.query.is_empty() {
+            out.append_pair("q", &self.query);
+        }
+        for (facet, ids) in &self.filters {
+            for id in ids {
+                out.append_pair(facet.param(), id);
+            }
+        }
+        let query = out.finish();
+        if query.is_empty() {
+            path.to_string()
+        } else {
+            format!("{path}?{query}")
+        }
+    }
 }
 
 #[cfg(test)]

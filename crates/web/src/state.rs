@@ -2,7 +2,10 @@
 //! "today" comes from.
 
 use crate::error::WebError;
-use preventory_search::{SearchIndex, SearchRequest, SearchResponse};
+use preventory_core::gaps::GapMap;
+use preventory_core::matching::{Profile, SignpostOptions, Signposting};
+use preventory_core::Facet;
+use preventory_search::{SearchError, SearchIndex, SearchRequest, SearchResponse};
 use preventory_store::Store;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicI64, Ordering};
@@ -35,6 +38,12 @@ impl YearMonth {
             year: u16::try_from(now.year()).unwrap_or(u16::MAX),
             month: u8::from(now.month()),
         }
+    }
+
+    /// The month as a count of months since January of year 0 (`year * 12 + month - 1`),
+    /// the measure [`SearchIndex::count_dated_before`] takes.
+    pub fn months(self) -> u32 {
+        u32::from(self.year) * 12 + u32::from(self.month.clamp(1, 12)) - 1
     }
 }
 
@@ -251,16 +260,68 @@ impl AppState {
 
     /// Runs a search on a blocking thread after bringing the index up to date.
     pub(crate) async fn search(&self, request: SearchRequest) -> Result<SearchResponse, WebError> {
+        self.on_index(move |index| index.search(&request)).await
+    }
+
+    /// The gap map of `rows` × `cols` over the records matching `request` (see
+    /// [`SearchIndex::gap_map`]), on a blocking thread after bringing the index up to date.
+    pub(crate) async fn gap_map(
+        &self,
+        request: SearchRequest,
+        rows: Facet,
+        cols: Facet,
+        max_slugs: usize,
+    ) -> Result<GapMap, WebError> {
+        self.on_index(move |index| index.gap_map(&request, rows, cols, max_slugs))
+            .await
+    }
+
+    /// How many records matching `request` have information dated before `before` (months
+    /// since year 0), and how many have no date (see [`SearchIndex::count_dated_before`]).
+    pub(crate) async fn count_dated_before(
+        &self,
+        request: SearchRequest,
+        before: u32,
+    ) -> Result<(usize, usize), WebError> {
+        self.on_index(move |index| index.count_dated_before(&request, before))
+            .await
+    }
+
+    /// Signposting: every published record judged against `profile` (see
+    /// [`SearchIndex::signpost`]), the first `limit` of each list written out in full. The
+    /// profile lives only as long as this call: it is never stored or logged.
+    pub async fn signpost(
+        &self,
+        profile: Profile,
+        limit: usize,
+    ) -> Result<Signposting, WebError> {
+        self.on_index(move |index| {
+            index.signpost(
+                &SearchRequest::default(),
+                &profile,
+                &SignpostOptions { limit: Some(limit) },
+            )
+        })
+        .await
+    }
+
+    /// Runs `work` on the index on a blocking thread after bringing the index up to date. A
+    /// request the engine cannot serve as asked is a client error; anything else a server one.
+    async fn on_index<T, F>(&self, work: F) -> Result<T, WebError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&SearchIndex) -> Result<T, SearchError> + Send + 'static,
+    {
         if let Err(e) = self.refresh_index_if_due().await {
             // Stale results are better than none; the failure is logged (without the query).
             tracing::error!(error = %e, "search index refresh failed");
         }
         let index = Arc::clone(&self.search.index);
-        tokio::task::spawn_blocking(move || index.search(&request))
+        tokio::task::spawn_blocking(move || work(&index))
             .await
             .map_err(|e| WebError::Search(e.to_string()))?
             .map_err(|e| match e {
-                preventory_search::SearchError::BadQuery(message) => WebError::BadRequest(message),
+                SearchError::BadQuery(message) => WebError::BadRequest(message),
                 other => WebError::Search(other.to_string()),
             })
     }

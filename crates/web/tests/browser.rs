@@ -619,6 +619,7 @@ async fn no_request_leaves_the_server_and_no_cookie_is_set() {
         paths.extend(RECORD_PAGES);
         paths.push(COMPARE_PAGE);
         paths.push(MISSING_PAGE);
+        paths.extend(GAP_PAGES);
         for path in paths {
             open(&client, &base, path).await;
             assert_stays_local(&client, &base, path).await;
@@ -728,4 +729,22 @@ async fn the_exit_link_is_a_plain_link_without_javascript() {
         }
     })
     .await;
+}
+
+/// The gap map (with its drawing and table), one of its cells (a cell whose example records
+/// have studies), another pair of axes, the gaps report with its charts, and the
+/// prevention-strategy matrix for all countries and for one.
+const GAP_PAGES: [&str; 7] = [
+    "/gap-map",
+    "/gap-map?rows=country&cols=evidence_level",
+    "/gap-map/cell?rows=target_group&cols=prevention_level&row=potential_offenders&col=tertiary",
+    "/gap-map/cell?rows=target_group&cols=prevention_level&row=potential_offenders&col=tertiary&per_page=1&page=2",
+    "/gaps",
+    "/strategy",
+    "/strategy?country=GB",
+];
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn gap_pages_have_no_accessibility_violations() {
+    axe_finds_nothing_on(&GAP_PAGES).await;
 }

@@ -41,6 +41,14 @@ async fn search_terms_never_reach_the_log() {
         format!("/api/v1/interventions?q={term}"),
         format!("/search?q={term}&page=0"),
         format!("/api/v1/interventions?q={term}&sort=xyz"),
+        format!("/gap-map?q={term}"),
+        format!("/gap-map?q={term}&rows=nonsense"),
+        format!("/gap-map.csv?q={term}"),
+        format!("/gap-map/cell?q={term}&row=potential_offenders&col=secondary"),
+        format!("/gap-map/cell.ris?q={term}&row=potential_offenders&col=secondary"),
+        format!("/api/v1/gap-map?q={term}"),
+        format!("/api/v1/gap-map?q={term}&cols=nonsense"),
+        format!("/strategy?q={term}"),
     ] {
         let _ = server.get(&path).await.text().await;
     }

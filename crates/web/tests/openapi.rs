@@ -5,7 +5,11 @@
 mod common;
 
 use common::{content_type, start_with};
-use preventory_core::{Facet, Intervention};
+use preventory_core::evidence::{
+    Direction, EvidenceAmount, Magnitude, Outcome, OutcomeKind, Shortfall, Study, StudyDesign,
+    StudyQuality, WarningKind,
+};
+use preventory_core::{Facet, Intervention, Rating, Term, Vocabulary};
 use serde_json::{Map, Value};
 use std::collections::BTreeSet;
 
@@ -22,8 +26,51 @@ fn records() -> Vec<Intervention> {
     let mut two = common::group_programme_two();
     two.rating_justification = Some("Fictional: rated on an evaluation not yet entered.".into());
     two.critical_by_treaty = true;
-    records.extend([common::helpline_one(), two, common::hostile()]);
+    records.extend([
+        common::helpline_one(),
+        two,
+        common::hostile(),
+        fictional_trial_programme(),
+    ]);
     records
+}
+
+/// A fictional record whose studies fill what the examples leave empty in the evidence
+/// response: a described effect size, a harm and a possible harm, a study of unjudged
+/// quality, and an Effective suggestion apart from the rating given.
+fn fictional_trial_programme() -> Intervention {
+    let mut good = Study::new(
+        "fictional-trial-2020",
+        "Fictional, A. (2020). A fictional trial.",
+        StudyDesign::Rct,
+    );
+    good.quality = Some(StudyQuality::High);
+    let mut knowledge = Outcome::new(Term::Known(OutcomeKind::Knowledge), Direction::Positive);
+    knowledge.significant = Some(true);
+    knowledge.magnitude = Some(Magnitude::Large);
+    good.outcomes.push(knowledge.clone());
+    let mut harm = Outcome::new(Term::Known(OutcomeKind::Disclosure), Direction::Negative);
+    harm.significant = Some(true);
+    good.outcomes.push(harm);
+    let mut also_good = good.clone();
+    also_good.id = "fictional-trial-2022".into();
+    also_good.outcomes = vec![knowledge];
+    let mut unjudged = Study::new(
+        "fictional-survey-2023",
+        "Example, B. (2023). A fictional controlled survey.",
+        StudyDesign::ControlledCohort,
+    );
+    unjudged.outcomes.push(Outcome::new(
+        Term::Other("fictional wellbeing scale".into()),
+        Direction::Negative,
+    ));
+    Intervention {
+        slug: "fictional-trial-programme".into(),
+        title: "Fictional Trial Programme".into(),
+        rating: Some(Rating::Prudent),
+        studies: vec![good, also_good, unjudged],
+        ..Intervention::default()
+    }
 }
 
 /// Every parameter name the search API accepts, worked out from the vocabulary of facets
@@ -114,6 +161,12 @@ fn check(doc: &Value, schema: &Value, value: &Value, at: &str) {
             "{at}: a {actual} where the document says {types:?}"
         );
     }
+    if let Some(values) = schema.get("enum").and_then(Value::as_array) {
+        assert!(
+            values.contains(value),
+            "{at}: {value} is not one of the documented values {values:?}"
+        );
+    }
     match value {
         Value::Object(object) => check_object(doc, schema, object, at),
         Value::Array(items) => {
@@ -138,6 +191,7 @@ const OPTIONAL_FIELDS: &[(&str, &[&str])] = &[
     (
         "Study",
         &[
+            "evaluates",
             "meta_analysis",
             "sample_size",
             "country",
@@ -206,7 +260,7 @@ fn response_schema<'a>(doc: &'a Value, path: &str, status: &str, media_type: &st
 }
 
 #[tokio::test]
-async fn the_document_is_openapi_3_1_with_both_paths() {
+async fn the_document_is_openapi_3_1_with_every_path() {
     let server = start_with(vec![common::helpline_one()]).await;
     let doc = document(&server).await;
     let version = doc["openapi"].as_str().expect("openapi field");
@@ -224,12 +278,143 @@ async fn the_document_is_openapi_3_1_with_both_paths() {
     response_schema(&doc, list, "400", "application/problem+json");
     response_schema(&doc, record, "200", "application/json");
     response_schema(&doc, record, "404", "application/problem+json");
-    let slug = &doc["paths"][record]["get"]["parameters"][0];
+    for path in [record, EVIDENCE] {
+        let slug = &doc["paths"][path]["get"]["parameters"][0];
+        assert_eq!(
+            (&slug["name"], &slug["in"]),
+            (&"slug".into(), &"path".into()),
+            "{path}"
+        );
+        assert_eq!(slug["required"], true, "{path}");
+    }
+    let item = doc["paths"][EVIDENCE].as_object().expect(EVIDENCE);
+    assert_eq!(item.keys().collect::<Vec<_>>(), ["get"]);
+    response_schema(&doc, EVIDENCE, "200", "application/json");
+    response_schema(&doc, EVIDENCE, "404", "application/problem+json");
+}
+
+/// The path of a record's evidence.
+const EVIDENCE: &str = "/api/v1/interventions/{slug}/evidence";
+
+/// The `enum` of the schema a property of `object_schema` refers to (directly, or as the
+/// non-null variant of a `oneOf`), or of its `items`.
+fn enum_of(doc: &Value, object_schema: &Value, property: &str) -> BTreeSet<String> {
+    let mut schema = resolve(doc, &resolve(doc, object_schema)["properties"][property]);
+    if let Some(variants) = schema.get("oneOf").and_then(Value::as_array) {
+        schema = variants
+            .iter()
+            .map(|v| resolve(doc, v))
+            .find(|v| v.get("enum").is_some())
+            .unwrap_or_else(|| panic!("{property}: no variant with values"));
+    }
+    if let Some(items) = schema.get("items") {
+        schema = resolve(doc, items);
+    }
+    schema["enum"]
+        .as_array()
+        .unwrap_or_else(|| panic!("{property}: no enum in {schema}"))
+        .iter()
+        .map(|v| v.as_str().expect("a string value").to_string())
+        .collect()
+}
+
+/// The ids a list of values serialises as.
+fn ids<T: serde::Serialize>(values: &[T]) -> BTreeSet<String> {
+    values
+        .iter()
+        .map(|v| {
+            serde_json::to_value(v)
+                .expect("serialise")
+                .as_str()
+                .expect("an id")
+                .to_string()
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn the_evidence_schema_lists_exactly_the_cores_ids() {
+    let server = start_with(vec![common::helpline_one()]).await;
+    let doc = document(&server).await;
+    let evidence = response_schema(&doc, EVIDENCE, "200", "application/json");
+    let by_name = |name: &str| doc["components"]["schemas"][name].clone();
+
+    assert_eq!(enum_of(&doc, evidence, "rating"), ids(&Rating::all()));
+    assert_eq!(enum_of(&doc, evidence, "suggested"), ids(&Rating::all()));
     assert_eq!(
-        (&slug["name"], &slug["in"]),
-        (&"slug".into(), &"path".into())
+        enum_of(&doc, evidence, "evidence_level"),
+        ids(&StudyDesign::all())
     );
-    assert_eq!(slug["required"], true);
+    let outcome = by_name("OutcomeEvidence");
+    assert_eq!(
+        enum_of(&doc, &outcome, "strongest_design"),
+        ids(&StudyDesign::all())
+    );
+    assert_eq!(
+        enum_of(&doc, &outcome, "magnitudes"),
+        ids(&Magnitude::all())
+    );
+    assert_eq!(enum_of(&doc, &outcome, "amount"), ids(&all_amounts()));
+    let reason = by_name("EvidenceReason");
+    assert_eq!(enum_of(&doc, &reason, "supports"), ids(&Rating::all()));
+    assert_eq!(enum_of(&doc, &reason, "shortfalls"), ids(&all_shortfalls()));
+    let warning = by_name("EvidenceWarning");
+    assert_eq!(enum_of(&doc, &warning, "kind"), ids(&all_warning_kinds()));
+    let difference = by_name("RatingDifference");
+    assert_eq!(enum_of(&doc, &difference, "given"), ids(&Rating::all()));
+}
+
+// The core's plain enums have no list of their values; these matches have no wildcard, so a
+// value added in the core stops this file compiling until it is listed (and documented).
+
+fn all_amounts() -> Vec<EvidenceAmount> {
+    let all = vec![EvidenceAmount::OneStudy, EvidenceAmount::SeveralStudies];
+    for a in &all {
+        match a {
+            EvidenceAmount::OneStudy | EvidenceAmount::SeveralStudies => {}
+        }
+    }
+    all
+}
+
+fn all_shortfalls() -> Vec<Shortfall> {
+    let all = vec![
+        Shortfall::LowQuality,
+        Shortfall::QualityNotJudged,
+        Shortfall::NotSignificant,
+        Shortfall::SignificanceNotReported,
+        Shortfall::NoPositiveResult,
+        Shortfall::GeneralApproach,
+    ];
+    for s in &all {
+        match s {
+            Shortfall::LowQuality
+            | Shortfall::QualityNotJudged
+            | Shortfall::NotSignificant
+            | Shortfall::SignificanceNotReported
+            | Shortfall::NoPositiveResult
+            | Shortfall::GeneralApproach => {}
+        }
+    }
+    all
+}
+
+fn all_warning_kinds() -> Vec<WarningKind> {
+    let all = vec![
+        WarningKind::Harm,
+        WarningKind::PossibleHarm,
+        WarningKind::NoEffect,
+        WarningKind::Mixed,
+    ];
+    for k in &all {
+        match k {
+            WarningKind::Harm
+            | WarningKind::PossibleHarm
+            | WarningKind::NoEffect
+            | WarningKind::Mixed => {}
+        }
+    }
+    all
 }
 
 #[tokio::test]
@@ -363,6 +548,65 @@ async fn the_schemas_match_what_the_api_sends() {
     let documented: BTreeSet<String> = record_properties.iter().map(|k| k.to_string()).collect();
     assert_eq!(seen, documented, "documented fields that no record sends");
 
+    // The evidence of every record matches its schema all the way down.
+    let evidence_schema = response_schema(&doc, EVIDENCE, "200", "application/json");
+    let mut bodies = Vec::new();
+    for record in &records {
+        let (status, content_type, body) = get_json(
+            &server,
+            &format!("/api/v1/interventions/{}/evidence", record.slug),
+        )
+        .await;
+        assert_eq!(
+            (status, content_type.as_str()),
+            (200, "application/json"),
+            "{}",
+            record.slug
+        );
+        check(
+            &doc,
+            evidence_schema,
+            &body,
+            &format!("{}/evidence", record.slug),
+        );
+        bodies.push(body);
+    }
+    // Between them the records fill every part of it, including the nulls.
+    let some = |what: &str, found: &dyn Fn(&Value) -> bool| {
+        assert!(bodies.iter().any(found), "no evidence response has {what}");
+    };
+    let non_empty = |v: &Value| v.as_array().is_some_and(|a| !a.is_empty());
+    for key in ["reasons", "warnings", "outcomes"] {
+        some(key, &|b| non_empty(&b[key]));
+    }
+    for key in [
+        "rating",
+        "suggested",
+        "evidence_level",
+        "next_step",
+        "difference",
+        "rating_justification",
+    ] {
+        some(&format!("{key} set"), &|b| !b[key].is_null());
+        some(&format!("{key} null"), &|b| b[key].is_null());
+    }
+    some("a difference from not rated", &|b| {
+        b["difference"].is_object() && b["difference"]["given"].is_null()
+    });
+    some("a difference without a suggestion", &|b| {
+        b["difference"].is_object() && b["difference"]["suggested"].is_null()
+    });
+    some("a reason with shortfalls", &|b| {
+        b["reasons"]
+            .as_array()
+            .is_some_and(|r| r.iter().any(|r| non_empty(&r["shortfalls"])))
+    });
+    some("a described effect size", &|b| {
+        b["outcomes"]
+            .as_array()
+            .is_some_and(|o| o.iter().any(|o| non_empty(&o["magnitudes"])))
+    });
+
     // Nested objects were really exercised, not just empty lists.
     let all = serde_json::to_value(&records).expect("serialise");
     for key in ["facet_rows", "references", "studies"] {
@@ -395,5 +639,153 @@ async fn the_schemas_match_what_the_api_sends() {
         response_schema(&doc, record_path, "404", "application/problem+json"),
         &body,
         "404",
+    );
+    let (status, content_type, body) =
+        get_json(&server, "/api/v1/interventions/no-such/evidence").await;
+    assert_eq!(
+        (status, content_type.as_str()),
+        (404, "application/problem+json")
+    );
+    check(
+        &doc,
+        response_schema(&doc, EVIDENCE, "404", "application/problem+json"),
+        &body,
+        "evidence 404",
+    );
+}
+
+/// Every parameter name `GET /api/v1/gap-map` accepts, worked out from the vocabulary of
+/// facets rather than read from the web crate.
+fn accepted_gap_map_parameters() -> BTreeSet<String> {
+    let mut names: BTreeSet<String> = ["rows", "cols", "slugs", "q"].map(String::from).into();
+    for facet in Facet::ALL {
+        names.insert(facet.param().to_string());
+        names.insert(facet.plural().to_string());
+    }
+    names
+}
+
+#[tokio::test]
+async fn the_gap_map_and_gaps_are_documented_as_they_are_sent() {
+    let server = start_with(records()).await;
+    let doc = document(&server).await;
+    let map = "/api/v1/gap-map";
+    let gaps = "/api/v1/gaps";
+    for path in [map, gaps] {
+        let item = doc["paths"][path].as_object().expect(path);
+        assert_eq!(item.keys().collect::<Vec<_>>(), ["get"], "{path}");
+        response_schema(&doc, path, "400", "application/problem+json");
+    }
+    let map_schema = response_schema(&doc, map, "200", "application/json");
+    let gaps_schema = response_schema(&doc, gaps, "200", "application/json");
+
+    // Exactly the parameters the API accepts are documented, and each is accepted.
+    let parameters = doc["paths"][map]["get"]["parameters"]
+        .as_array()
+        .expect("parameters");
+    let documented: BTreeSet<String> = parameters
+        .iter()
+        .map(|p| p["name"].as_str().expect("name").to_string())
+        .collect();
+    assert_eq!(documented.len(), parameters.len(), "a name is listed twice");
+    assert_eq!(documented, accepted_gap_map_parameters());
+    let axes: Vec<String> = preventory_core::gaps::AXES
+        .iter()
+        .map(|f| f.param().to_string())
+        .collect();
+    for parameter in parameters {
+        let name = parameter["name"].as_str().expect("name");
+        assert_eq!(parameter["in"], "query", "{name}");
+        assert_ne!(parameter["required"], true, "{name}");
+        assert!(parameter["description"].is_string(), "{name}");
+        let queries: Vec<String> = match name {
+            "rows" | "cols" => {
+                let values: Vec<String> = parameter["schema"]["enum"]
+                    .as_array()
+                    .expect("axis values")
+                    .iter()
+                    .map(|v| v.as_str().expect("a value").to_string())
+                    .collect();
+                assert_eq!(values, axes, "{name}");
+                // Every axis against another one.
+                values
+                    .iter()
+                    .map(|v| {
+                        let other = if v == "gender" { "country" } else { "gender" };
+                        let other_name = if name == "rows" { "cols" } else { "rows" };
+                        format!("{name}={v}&{other_name}={other}")
+                    })
+                    .collect()
+            }
+            "slugs" => {
+                assert_eq!(parameter["schema"]["type"], "integer");
+                let max = parameter["schema"]["maximum"].as_u64().expect("maximum");
+                vec!["slugs=0".into(), format!("slugs={max}")]
+            }
+            "q" => vec!["q=help".into()],
+            other => {
+                let facet = Facet::from_param(other).expect("a facet");
+                assert_eq!(parameter["schema"]["type"], "array", "{name}");
+                vec![format!("{other}={}", facet.known_values()[0].0)]
+            }
+        };
+        for query in queries {
+            let (status, content_type, body) = get_json(&server, &format!("{map}?{query}")).await;
+            assert_eq!(
+                (status, content_type.as_str()),
+                (200, "application/json"),
+                "{query}: {body}"
+            );
+            check(&doc, map_schema, &body, &query);
+        }
+    }
+    // The axis ids of the response are documented values too.
+    assert_eq!(
+        enum_of(&doc, map_schema, "row_facet"),
+        axes.iter().cloned().collect::<BTreeSet<_>>()
+    );
+
+    // Anything else is refused with a problem document of the documented shape.
+    for query in [
+        "rows=nonsense",
+        "rows=gender&cols=gender",
+        "colour=red",
+        "sort=title",
+        "row=potential_offenders",
+        "slugs=100000",
+    ] {
+        let (status, content_type, body) = get_json(&server, &format!("{map}?{query}")).await;
+        assert_eq!(
+            (status, content_type.as_str()),
+            (400, "application/problem+json"),
+            "{query}"
+        );
+        check(
+            &doc,
+            response_schema(&doc, map, "400", "application/problem+json"),
+            &body,
+            query,
+        );
+    }
+
+    // The gaps report matches its schema all the way down, and takes no parameters.
+    let (status, _, body) = get_json(&server, gaps).await;
+    assert_eq!(status, 200, "{body}");
+    check(&doc, gaps_schema, &body, "gaps");
+    assert!(body["named_gaps"].as_array().is_some_and(|g| !g.is_empty()));
+    assert!(
+        doc["paths"][gaps]["get"]["parameters"].is_null(),
+        "the gaps report documents no parameters"
+    );
+    let (status, content_type, body) = get_json(&server, &format!("{gaps}?q=x")).await;
+    assert_eq!(
+        (status, content_type.as_str()),
+        (400, "application/problem+json")
+    );
+    check(
+        &doc,
+        response_schema(&doc, gaps, "400", "application/problem+json"),
+        &body,
+        "gaps 400",
     );
 }

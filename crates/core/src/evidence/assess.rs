@@ -4,9 +4,10 @@
 //!
 //! The rules (the same as [`Rating::criterion`]):
 //!
-//! - A study *qualifies* when it is experimental ([`StudyDesign::is_experimental`]), its
-//!   quality was judged high or moderate, and at least one outcome is positive and reported
-//!   as statistically significant.
+//! - A study *qualifies* when it evaluated this intervention itself (not only the general
+//!   approach it follows), is experimental ([`StudyDesign::is_experimental`]), its quality was
+//!   judged high or moderate, and at least one outcome is positive and reported as
+//!   statistically significant.
 //! - **Effective**: two or more qualifying studies, or one qualifying meta-analysis.
 //! - **Promising**: exactly one qualifying study (not a meta-analysis).
 //! - **Prudent**: otherwise, when a study other than expert opinion reports a positive
@@ -19,7 +20,7 @@
 //! harmful or null result can never lower a rating and must never be averaged away.
 
 use super::outcome::{Direction, Magnitude, Outcome, OutcomeKind};
-use super::study::{Study, StudyDesign, StudyQuality};
+use super::study::{Study, StudyDesign, StudyQuality, StudyScope};
 use crate::rating::Rating;
 use crate::vocab::{Term, Vocabulary};
 use serde::Serialize;
@@ -57,6 +58,8 @@ pub enum Shortfall {
     SignificanceNotReported,
     /// It reports no positive result at all.
     NoPositiveResult,
+    /// It evaluated the general approach, not this intervention.
+    GeneralApproach,
 }
 
 impl Shortfall {
@@ -70,6 +73,9 @@ impl Shortfall {
                 "significance of its positive result not reported"
             }
             Shortfall::NoPositiveResult => "no positive result",
+            Shortfall::GeneralApproach => {
+                "evidence for the general approach, not this intervention"
+            }
         }
     }
 }
@@ -183,6 +189,9 @@ fn judge(study: &Study) -> Verdict<'_> {
     let significant_positive = positive.iter().any(|o| o.significant == Some(true));
     let mut shortfalls = Vec::new();
     if study.design.is_experimental() {
+        if study.evaluates == StudyScope::GeneralApproach {
+            shortfalls.push(Shortfall::GeneralApproach);
+        }
         match study.quality {
             Some(StudyQuality::High | StudyQuality::Moderate) => {}
             Some(StudyQuality::Low) => shortfalls.push(Shortfall::LowQuality),
@@ -464,6 +473,9 @@ fn reason(v: &Verdict<'_>, qualifying: usize) -> Reason {
         }
     } else if s.design.is_experimental() {
         let mut needs = Vec::new();
+        if v.shortfalls.contains(&Shortfall::GeneralApproach) {
+            needs.push("an evaluation of this intervention itself");
+        }
         if v.shortfalls
             .iter()
             .any(|f| matches!(f, Shortfall::LowQuality | Shortfall::QualityNotJudged))
@@ -507,9 +519,14 @@ fn reason(v: &Verdict<'_>, qualifying: usize) -> Reason {
         (
             Some(Rating::Prudent),
             format!(
-                "{}: {}, positive result on {} — {kind} (Prudent)",
+                "{}: {}{}, positive result on {} — {kind} (Prudent)",
                 s.id,
                 described(s),
+                if s.evaluates == StudyScope::GeneralApproach {
+                    " of the general approach"
+                } else {
+                    ""
+                },
                 outcome_list(positive())
             ),
         )

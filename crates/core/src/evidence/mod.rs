@@ -15,7 +15,7 @@ pub use assess::{
     RatingDifference, Reason, Shortfall, WarningKind,
 };
 pub use outcome::{Direction, Magnitude, Outcome, OutcomeKind};
-pub use study::{Study, StudyDesign, StudyQuality};
+pub use study::{Study, StudyDesign, StudyQuality, StudyScope};
 
 #[cfg(test)]
 mod tests;

@@ -84,6 +84,32 @@ vocabulary! {
     }
 }
 
+vocabulary! {
+    /// What a study evaluated: this intervention itself, or the general approach it follows
+    /// (e.g. meta-analyses of sex offender treatment cited for one programme). Evidence for
+    /// the approach supports a programme, but cannot make it Promising or Effective.
+    StudyScope, "study_scope" {
+        /// The intervention itself.
+        ThisIntervention => "this_intervention", "This intervention",
+            ["This programme", "The intervention", "Programme"];
+        /// The general approach the intervention follows.
+        GeneralApproach => "general_approach", "The general approach",
+            ["General approach", "Approach", "The approach"];
+    }
+}
+
+// The `vocabulary!` macro writes the enum, so `#[derive(Default)]` cannot be added to it.
+#[allow(clippy::derivable_impls)]
+impl Default for StudyScope {
+    fn default() -> Self {
+        StudyScope::ThisIntervention
+    }
+}
+
+fn is_this_intervention(scope: &StudyScope) -> bool {
+    *scope == StudyScope::ThisIntervention
+}
+
 /// One study of an intervention, as data: enough to explain a rating without reading the
 /// paper, and to let the rule engine ([`super::assess`]) suggest one.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -96,6 +122,9 @@ pub struct Study {
     pub reference: String,
     /// The study's design, on the hierarchy of evidence.
     pub design: StudyDesign,
+    /// Whether it evaluated this intervention or the general approach it follows.
+    #[serde(default, skip_serializing_if = "is_this_intervention")]
+    pub evaluates: StudyScope,
     /// True when the study pools several experimental or quasi-experimental studies; one
     /// good meta-analysis counts like two good studies.
     #[serde(default, skip_serializing_if = "is_false")]
@@ -137,6 +166,7 @@ impl Study {
             id: id.into(),
             reference: reference.into(),
             design,
+            evaluates: StudyScope::ThisIntervention,
             meta_analysis: false,
             sample_size: None,
             country: None,

@@ -106,6 +106,43 @@ fn cases() -> Vec<Case> {
             reason_contains: Some("hanson-2009: a meta-analysis of controlled studies, moderate quality, significant positive effect on sexual reoffending — meets the bar for Effective"),
         },
         Case {
+            name: "a good meta-analysis of the general approach supports Prudent only",
+            studies: vec![Study {
+                evaluates: StudyScope::GeneralApproach,
+                ..meta("hanson-2009")
+            }],
+            treaty: false,
+            expected: Some(Rating::Prudent),
+            reason_contains: Some("evidence for the general approach, not this intervention"),
+        },
+        Case {
+            name: "two good RCTs of the general approach and one of this programme",
+            studies: vec![
+                Study {
+                    evaluates: StudyScope::GeneralApproach,
+                    ..good_rct("a-2001")
+                },
+                Study {
+                    evaluates: StudyScope::GeneralApproach,
+                    ..good_rct("b-2002")
+                },
+                good_rct("c-2003"),
+            ],
+            treaty: false,
+            expected: Some(Rating::Promising),
+            reason_contains: Some("which needs an evaluation of this intervention itself"),
+        },
+        Case {
+            name: "a pre/post study of the general approach",
+            studies: vec![Study {
+                evaluates: StudyScope::GeneralApproach,
+                ..study("p-2015", UncontrolledCohort, Some(Moderate), positive(Knowledge, Some(true)))
+            }],
+            treaty: false,
+            expected: Some(Rating::Prudent),
+            reason_contains: Some("uncontrolled pre/post study of the general approach"),
+        },
+        Case {
             name: "a low-quality meta-analysis does not count",
             studies: vec![Study { quality: Some(Low), ..meta("m-2010") }],
             treaty: false,

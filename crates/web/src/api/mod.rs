@@ -4,6 +4,7 @@
 //! these routes live under `/api/`. The OpenAPI document describing these routes is built
 //! from the annotations here (see [`openapi`]) and served at `/api/v1/openapi.json`.
 
+pub(crate) mod gaps;
 pub(crate) mod openapi;
 pub(crate) mod schema;
 
@@ -14,7 +15,10 @@ use crate::state::AppState;
 use axum::extract::rejection::PathRejection;
 use axum::extract::{Path, RawQuery, State};
 use axum::Json;
-use preventory_core::Intervention;
+use preventory_core::evidence::{
+    compare, EvidenceWarning, OutcomeEvidence, RatingDifference, Reason, StudyDesign,
+};
+use preventory_core::{Intervention, Rating};
 use serde::Serialize;
 use std::collections::BTreeMap;
 use utoipa::ToSchema;
@@ -210,6 +214,78 @@ pub(crate) async fn record(
 ) -> Result<Json<Intervention>, WebError> {
     let Path(slug) = slug.map_err(|_| WebError::NotFound)?;
     Ok(Json(records::one(state.store(), &slug).await?))
+}
+
+/// The evidence behind one record's rating: the rating it carries, the rating its recorded
+/// studies suggest, and the rule engine's grounds for it. Field for field the core's
+/// `Assessment` and `RatingDifference`; documented by [`schema::EvidenceSchema`].
+#[derive(Debug, Serialize)]
+pub(crate) struct EvidenceResponse {
+    slug: String,
+    rating: Option<Rating>,
+    suggested: Option<Rating>,
+    evidence_level: Option<StudyDesign>,
+    reasons: Vec<Reason>,
+    next_step: Option<String>,
+    warnings: Vec<EvidenceWarning>,
+    outcomes: Vec<OutcomeEvidence>,
+    difference: Option<RatingDifference>,
+    rating_justification: Option<String>,
+}
+
+impl EvidenceResponse {
+    /// The evidence of a record, which must already be its public view.
+    fn of(record: Intervention) -> EvidenceResponse {
+        let assessment = record.assessment();
+        let difference = compare(record.rating, &assessment);
+        EvidenceResponse {
+            slug: record.slug,
+            rating: record.rating,
+            suggested: assessment.suggested,
+            evidence_level: assessment.evidence_level,
+            reasons: assessment.reasons,
+            next_step: assessment.next_step,
+            warnings: assessment.warnings,
+            outcomes: assessment.outcomes,
+            difference,
+            rating_justification: record.rating_justification,
+        }
+    }
+}
+
+/// `GET /api/v1/interventions/{slug}/evidence`: the record's rating beside the one its
+/// studies suggest, with the reasons, the next step, warnings and the evidence per outcome.
+#[utoipa::path(
+    get,
+    path = "/api/v1/interventions/{slug}/evidence",
+    operation_id = "getInterventionEvidence",
+    tag = "interventions",
+    summary = "The evidence behind one intervention's rating",
+    description = "The rating the record carries beside the rating its recorded studies \
+        suggest, by the published rules: the strongest design present (the evidence level), \
+        one reason per study saying which bar it meets or misses, what is missing for the next \
+        level, warnings of harm, possible harm, no effect or mixed results (never averaged into \
+        the rating), the evidence per outcome, and, when the two ratings differ, the \
+        difference explained and the editors' reason if they gave one. Built from the record's \
+        public view.",
+    params(
+        ("slug" = String, Path, description = "The record's slug, as in search results"),
+    ),
+    responses(
+        (status = 200, description = "The evidence behind the rating", body = schema::EvidenceSchema),
+        (status = 404, description = "No record has this slug",
+            body = schema::Problem, content_type = "application/problem+json"),
+        (status = 500, description = "The store failed",
+            body = schema::Problem, content_type = "application/problem+json"),
+    )
+)]
+pub(crate) async fn evidence(
+    State(state): State<AppState>,
+    slug: Result<Path<String>, PathRejection>,
+) -> Result<Json<EvidenceResponse>, WebError> {
+    let Path(slug) = slug.map_err(|_| WebError::NotFound)?;
+    let record = records::one(state.store(), &slug).await?;
+    Ok(Json(EvidenceResponse::of(record)))
 }
 
 #[cfg(test)]

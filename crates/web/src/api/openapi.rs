@@ -28,10 +28,20 @@ use utoipa::{IntoParams, Modify, OpenApi};
             RFC 9457 problem documents (`application/problem+json`).",
         license(name = "AGPL-3.0-or-later", identifier = "AGPL-3.0-or-later"),
     ),
-    paths(super::list, super::record, openapi_document),
+    paths(
+        super::list,
+        super::record,
+        super::evidence,
+        super::gaps::gap_map,
+        super::gaps::gaps,
+        openapi_document
+    ),
     components(schemas(Problem)),
     modifiers(&EveryFieldIsPresent),
-    tags((name = "interventions", description = "Intervention records and search")),
+    tags(
+        (name = "interventions", description = "Intervention records and search"),
+        (name = "gaps", description = "The gap map and the gaps of the collection"),
+    ),
 )]
 struct ApiDoc;
 
@@ -51,6 +61,7 @@ const OMITTED_WHEN_EMPTY: &[(&str, &[&str])] = &[
     (
         "Study",
         &[
+            "evaluates",
             "meta_analysis",
             "sample_size",
             "country",
@@ -171,6 +182,56 @@ impl IntoParams for ListParams {
                     }
                 };
                 builder.build()
+            })
+            .collect()
+    }
+}
+
+/// The query parameters of `GET /api/v1/gap-map`, exactly
+/// [`super::gaps::gap_map_parameters`]: the two axes, the slug limit, and the search words and
+/// facet filters documented as for `GET /api/v1/interventions`.
+pub(crate) struct GapMapParams;
+
+impl IntoParams for GapMapParams {
+    fn into_params(_in: impl Fn() -> Option<ParameterIn>) -> Vec<Parameter> {
+        let shared = ListParams::into_params(|| None);
+        let axes = preventory_core::gaps::AXES.map(Facet::param);
+        let axis = |name: &str, default: Facet, what: &str| {
+            query_parameter(
+                name,
+                format!("The facet along the {what}; it must differ from the other axis."),
+            )
+            .schema(Some(
+                ObjectBuilder::new()
+                    .schema_type(Type::String)
+                    .enum_values(Some(axes))
+                    .default(Some(default.param().into())),
+            ))
+        };
+        super::gaps::gap_map_parameters()
+            .into_iter()
+            .map(|name| match name {
+                "rows" => axis(name, crate::gap_query::DEFAULT_ROWS, "rows").build(),
+                "cols" => axis(name, crate::gap_query::DEFAULT_COLS, "columns").build(),
+                "slugs" => query_parameter(
+                    name,
+                    "How many slugs each cell lists at most; longer lists are cut \
+                     (`slugs_truncated` is then true)."
+                        .into(),
+                )
+                .schema(Some(
+                    ObjectBuilder::new()
+                        .schema_type(Type::Integer)
+                        .minimum(Some(0))
+                        .maximum(Some(preventory_search::MAX_CELL_SLUGS as f64))
+                        .default(Some(super::gaps::DEFAULT_SLUGS.into())),
+                ))
+                .build(),
+                other => shared
+                    .iter()
+                    .find(|p| p.name == other)
+                    .cloned()
+                    .unwrap_or_else(|| unreachable!("{other} is a search parameter")),
             })
             .collect()
     }

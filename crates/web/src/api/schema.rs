@@ -107,6 +107,10 @@ pub(crate) struct StudySchema {
     /// Design on the review's Table 1 hierarchy of evidence.
     #[schema(inline)]
     design: StudyDesignId,
+    /// `general_approach` when the study evaluated the approach the intervention follows,
+    /// not the intervention itself (such evidence supports Prudent at most); left out for
+    /// `this_intervention`.
+    evaluates: Option<String>,
     /// Present (and true) when the study pools several studies (a meta-analysis).
     meta_analysis: bool,
     /// Number of participants.
@@ -269,4 +273,178 @@ pub(crate) struct FormatAgeLimitsSchema {
     age_min: Option<u8>,
     /// Oldest age accepted in this format, when stated.
     age_max: Option<u8>,
+}
+
+/// The evidence behind one record's rating: the rating it carries beside the rating its
+/// recorded studies suggest, and the grounds for the suggestion. The record's rating stays
+/// the editors' decision; this makes the grounds visible.
+#[derive(ToSchema)]
+#[schema(as = Evidence)]
+pub(crate) struct EvidenceSchema {
+    /// The record's slug.
+    slug: String,
+    /// The record's rating; null is "not rated", never a low rating.
+    rating: Option<RatingId>,
+    /// The rating the recorded studies support by the published rules; null when no studies
+    /// are recorded (and the intervention is not deemed critical by treaty).
+    suggested: Option<RatingId>,
+    /// The strongest design among the studies, on the Table 1 hierarchy of evidence; null
+    /// when no studies are recorded.
+    evidence_level: Option<StudyDesignId>,
+    /// One reason per study, in the order recorded, then one for treaty status or for the
+    /// absence of studies.
+    reasons: Vec<ReasonSchema>,
+    /// What evidence would lift the suggestion one level; null at `effective`.
+    next_step: Option<String>,
+    /// Harmful, null and mixed results, most serious first. They never lower or raise the
+    /// suggestion: read them beside it.
+    warnings: Vec<WarningSchema>,
+    /// The evidence for each outcome measured.
+    outcomes: Vec<OutcomeEvidenceSchema>,
+    /// How the record's rating differs from the suggestion, explained; null when they agree.
+    difference: Option<RatingDifferenceSchema>,
+    /// The editors' written reason for the record's rating, when given.
+    rating_justification: Option<String>,
+}
+
+/// A rating id, strongest evidence first.
+#[derive(ToSchema)]
+#[schema(rename_all = "snake_case")]
+pub(crate) enum RatingId {
+    /// At least two good experimental studies with a significant positive impact, or a
+    /// good meta-analysis.
+    Effective,
+    /// One good experimental study with a significant positive impact.
+    Promising,
+    /// Qualitative or observational evidence, or deemed critical by international treaties.
+    Prudent,
+    /// New, or with limited evidence so far.
+    Pioneering,
+}
+
+/// One step of the argument for the suggested rating.
+#[derive(ToSchema)]
+#[schema(as = EvidenceReason)]
+pub(crate) struct ReasonSchema {
+    /// The study's id; null for treaty status or the absence of studies.
+    study: Option<String>,
+    /// The highest rating this item supports on its own; null when it supports none.
+    supports: Option<RatingId>,
+    /// What keeps an experimental study from counting towards `promising`; empty otherwise.
+    shortfalls: Vec<ShortfallId>,
+    /// The reason in a sentence.
+    text: String,
+}
+
+/// Why an experimental study does not count towards `promising`.
+#[derive(ToSchema)]
+#[schema(rename_all = "snake_case")]
+pub(crate) enum ShortfallId {
+    /// Its quality was judged low.
+    LowQuality,
+    /// Nobody has judged its quality.
+    QualityNotJudged,
+    /// Its positive results are not statistically significant.
+    NotSignificant,
+    /// It does not say whether its positive results are significant.
+    SignificanceNotReported,
+    /// It reports no positive result.
+    NoPositiveResult,
+    /// It evaluated the general approach, not this intervention.
+    GeneralApproach,
+}
+
+/// A result to read beside the rating.
+#[derive(ToSchema)]
+#[schema(as = EvidenceWarning)]
+pub(crate) struct WarningSchema {
+    /// How serious it is.
+    kind: WarningKindId,
+    /// The id of the study that found it.
+    study: String,
+    /// The outcome concerned: an outcome id or `other:<text>`.
+    outcome: String,
+    /// The warning in a sentence.
+    text: String,
+}
+
+/// A warning's kind, most serious first.
+#[derive(ToSchema)]
+#[schema(rename_all = "snake_case")]
+pub(crate) enum WarningKindId {
+    /// A significant negative result.
+    Harm,
+    /// A negative result that is not significant, or whose significance is not reported.
+    PossibleHarm,
+    /// An experimental study found no effect.
+    NoEffect,
+    /// A study reports mixed results.
+    Mixed,
+}
+
+/// The evidence for one outcome across all studies. The direction counts count results (a
+/// study may report one outcome twice); `studies` counts studies.
+#[derive(ToSchema)]
+#[schema(as = OutcomeEvidence)]
+pub(crate) struct OutcomeEvidenceSchema {
+    /// The outcome: an outcome id or `other:<text>`.
+    outcome: String,
+    /// How many studies report it.
+    #[schema(minimum = 1)]
+    studies: usize,
+    /// One study or several; kept apart from the size of the effect.
+    amount: EvidenceAmountId,
+    /// The strongest design among those studies.
+    strongest_design: StudyDesignId,
+    /// Positive results reported as significant (a subset of `positive`).
+    #[schema(minimum = 0)]
+    positive_significant: usize,
+    /// Positive results, significant or not.
+    #[schema(minimum = 0)]
+    positive: usize,
+    /// Results showing no effect.
+    #[schema(minimum = 0)]
+    none: usize,
+    /// Negative results.
+    #[schema(minimum = 0)]
+    negative: usize,
+    /// Mixed results.
+    #[schema(minimum = 0)]
+    mixed: usize,
+    /// Effect sizes as described, in study order.
+    magnitudes: Vec<MagnitudeId>,
+}
+
+/// Whether an outcome rests on one study or several.
+#[derive(ToSchema)]
+#[schema(rename_all = "snake_case")]
+pub(crate) enum EvidenceAmountId {
+    /// One study reports the outcome.
+    OneStudy,
+    /// Two or more studies report it.
+    SeveralStudies,
+}
+
+/// The size of an effect as described.
+#[derive(ToSchema)]
+#[schema(rename_all = "snake_case")]
+pub(crate) enum MagnitudeId {
+    /// A small effect.
+    Small,
+    /// A moderate effect.
+    Moderate,
+    /// A large effect.
+    Large,
+}
+
+/// How a record's rating differs from the suggestion.
+#[derive(ToSchema)]
+#[schema(as = RatingDifference)]
+pub(crate) struct RatingDifferenceSchema {
+    /// The record's rating; null is "not rated".
+    given: Option<RatingId>,
+    /// The suggested rating; null when no studies are recorded.
+    suggested: Option<RatingId>,
+    /// The difference explained in a sentence or two.
+    text: String,
 }

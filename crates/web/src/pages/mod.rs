@@ -3,10 +3,14 @@
 //! engine has already escaped (only its own `<mark>` tags are markup), and a record's JSON-LD,
 //! whose `<`, `>` and `&` are JSON escapes (see `record::script_safe_json`).
 
+pub(crate) mod chart;
 pub(crate) mod compare;
+pub(crate) mod gap_map;
+pub(crate) mod gaps;
 pub(crate) mod health;
 pub(crate) mod record;
 pub(crate) mod search;
+pub(crate) mod strategy;
 
 use crate::assets;
 use crate::state::YearMonth;
@@ -32,6 +36,9 @@ pub(crate) struct Chrome {
     pub exit_js_href: &'static str,
     /// Where "Exit this page" leads.
     pub exit_href: &'static str,
+    /// The address of the site navigation's link to this page, marked as the current page;
+    /// empty for pages the navigation does not list.
+    pub nav: &'static str,
 }
 
 impl Chrome {
@@ -43,7 +50,14 @@ impl Chrome {
             icon_href: assets::url("icon.svg"),
             exit_js_href: assets::url("exit.js"),
             exit_href: EXIT_URL,
+            nav: "",
         }
+    }
+
+    /// The same layout, with the navigation's link to `path` marked as the current page.
+    pub fn in_nav(mut self, path: &'static str) -> Chrome {
+        self.nav = path;
+        self
     }
 }
 

@@ -1,4 +1,7 @@
-//! One record's page: every section in reading order, its facets, contact and references.
+//! One record's page: every section in reading order, its facets, contact and references,
+//! and the evidence behind its rating ([`evidence`]).
+
+mod evidence;
 
 use super::{display_title, Chrome, Freshness, RatingView};
 use crate::error::WebError;
@@ -9,6 +12,7 @@ use askama::Template;
 use axum::extract::rejection::PathRejection;
 use axum::extract::{Path, State};
 use axum::response::Html;
+use evidence::EvidenceView;
 use preventory_core::record::section;
 use preventory_core::slug::slugify;
 use preventory_core::vocab::Vocabulary;
@@ -20,6 +24,8 @@ pub(crate) const NOT_STATED: &str = "Not stated";
 
 /// A narrative section, ready to show.
 struct SectionView {
+    /// True for the sections every record may have ([`section::KNOWN`]).
+    known: bool,
     /// The fragment id of its heading, for the "on this page" links.
     anchor: String,
     heading: String,
@@ -70,7 +76,12 @@ struct RecordPage {
     facet_rows: Vec<FacetRowView>,
     intervention_types: String,
     countries: String,
+    /// The known sections, up to and including "Evaluation".
     sections: Vec<SectionView>,
+    /// Sections under other headings, shown after the evidence.
+    other_sections: Vec<SectionView>,
+    /// The rating's grounds: the suggestion from the recorded studies, warnings, reasons.
+    evidence: EvidenceView,
     references: Vec<String>,
     contact: ContactView,
     /// schema.org JSON-LD, already made safe to place inside a `<script>` element.
@@ -142,16 +153,17 @@ pub(crate) fn contact(c: &Contact) -> ContactView {
 impl RecordPage {
     fn new(record: &Intervention, today: crate::state::YearMonth) -> RecordPage {
         let title = display_title(&record.title);
-        let sections = record
+        let (sections, other_sections): (Vec<SectionView>, Vec<SectionView>) = record
             .sections_in_order()
             .into_iter()
             .map(|(key, body)| SectionView {
+                known: section::KNOWN.iter().any(|(k, _)| *k == key),
                 anchor: format!("section-{}", slugify(key)),
                 heading: section::heading(key),
                 blocks: text::blocks(body),
             })
             .filter(|s| !s.blocks.is_empty())
-            .collect();
+            .partition(|s| s.known);
         let countries = if record.countries.is_empty() {
             String::new()
         } else {
@@ -173,6 +185,8 @@ impl RecordPage {
             intervention_types,
             countries,
             sections,
+            other_sections,
+            evidence: EvidenceView::of(record),
             references: record
                 .references
                 .iter()

@@ -77,6 +77,7 @@ struct SearchPage {
     facets: Vec<FacetGroup>,
     chips: Vec<Chip>,
     clear_href: String,
+    gap_map_href: String,
     expanded_terms: String,
     help_seeking: bool,
     sorts: Vec<SortOption>,
@@ -236,6 +237,7 @@ impl SearchPage {
             facets,
             chips,
             clear_href: clear.href(1, None),
+            gap_map_href: params.filters_href("/gap-map"),
             expanded_terms: response.expanded_terms.join(", "),
             help_seeking: response.help_seeking,
             sorts: Sort::ALL
