@@ -53,6 +53,56 @@ pub enum Command {
     /// documented in docs/studies-format.md).
     #[command(subcommand)]
     Studies(StudiesCommand),
+    /// Import or export who services can take (ages, genders, situations, justice stages,
+    /// referral routes…), as an eligibility file (JSON or YAML, documented in
+    /// docs/eligibility-format.md).
+    #[command(subcommand)]
+    Eligibility(EligibilityCommand),
+}
+
+/// The subcommands of `eligibility`.
+#[derive(Debug, Subcommand)]
+pub enum EligibilityCommand {
+    /// Set stored records' eligibility from eligibility files (JSON or YAML).
+    ///
+    /// For every intervention slug a file names, the record's eligibility becomes the file's
+    /// entry, replacing all of it: a field the entry leaves out becomes unknown. Records a
+    /// file does not name are left alone. All files are read and checked first, then
+    /// everything is stored in one transaction: if any problem is found (a bad value, a slug
+    /// that is not stored, a slug listed in two files), nothing is stored and each problem is
+    /// reported as FILE:LINE: SLUG: field: message. Every changed record keeps its previous
+    /// version as a revision; unchanged ones are not written.
+    Import(EligibilityImportArgs),
+    /// Write the eligibility of every stored record (records whose eligibility is entirely
+    /// unknown left out) as an eligibility file that `eligibility import` reads back
+    /// unchanged.
+    Export(EligibilityExportArgs),
+}
+
+/// Options of `eligibility import`.
+#[derive(Debug, clap::Args)]
+pub struct EligibilityImportArgs {
+    /// Eligibility files: `.json` is read as JSON, `.yaml` or `.yml` as YAML, any other name
+    /// by its first character.
+    #[arg(required = true)]
+    pub files: Vec<PathBuf>,
+    /// Read and check everything but store nothing; print what would change.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Name recorded as the author of the new revisions.
+    #[arg(long, default_value = "import")]
+    pub author: String,
+}
+
+/// Options of `eligibility export`.
+#[derive(Debug, clap::Args)]
+pub struct EligibilityExportArgs {
+    /// The syntax to write [default: yaml when --out ends in .yaml or .yml, else json].
+    #[arg(long, value_enum)]
+    pub format: Option<StudiesFormat>,
+    /// Write to this file instead of standard output.
+    #[arg(long)]
+    pub out: Option<PathBuf>,
 }
 
 /// The subcommands of `studies`.
@@ -99,7 +149,7 @@ pub struct StudiesExportArgs {
     pub out: Option<PathBuf>,
 }
 
-/// Syntaxes of the studies file.
+/// Syntaxes of the studies file and the eligibility file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum StudiesFormat {
     /// JSON.

@@ -1,5 +1,6 @@
 //! Errors of the command-line layer.
 
+use preventory_formats::eligibility_file::EligibilityError;
 use preventory_formats::exchange::ExchangeError;
 use preventory_formats::studies::StudiesError;
 use preventory_store::StoreError;
@@ -24,6 +25,9 @@ pub enum CliError {
     /// Studies could not be read or written as a studies file.
     #[error("{0}")]
     Studies(#[from] StudiesError),
+    /// Eligibility could not be read or written as an eligibility file.
+    #[error("{0}")]
+    Eligibility(#[from] EligibilityError),
     /// The web server failed.
     #[error("web server: {0}")]
     Web(#[from] preventory_web::WebError),

@@ -1,6 +1,6 @@
 //! The example records shipped inside the binary, so a fresh install has something to show.
-//! They are the four records of `data/examples/` with their curated studies (see its
-//! SOURCE.md).
+//! They are the four records of `data/examples/` with their curated studies and eligibility
+//! (see its SOURCE.md).
 
 use crate::error::CliError;
 use preventory_store::{ImportItem, Store};

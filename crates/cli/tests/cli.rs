@@ -372,6 +372,12 @@ async fn serve_loads_the_examples_into_an_empty_store_and_answers() {
         .get(format!("{url}api/v1/interventions?q=child+pornography"))
         .send()
         .await;
+    let internet = client
+        .get(format!(
+            "{url}api/v1/interventions/internet-sex-offender-treatment-programme"
+        ))
+        .send()
+        .await;
     let _ = child.kill();
     let _ = child.wait();
     assert!(loaded, "the examples were not announced");
@@ -398,6 +404,16 @@ async fn serve_loads_the_examples_into_an_empty_store_and_answers() {
             .any(|h| h["slug"] == "internet-sex-offender-treatment-programme")),
         "{search}"
     );
+    // The examples come with their curated eligibility.
+    let internet: serde_json::Value = internet
+        .unwrap_or_else(|e| panic!("{e}"))
+        .json()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let formats = &internet["eligibility"]["formats"];
+    assert_eq!(formats[0]["delivery"], "individual_work", "{internet}");
+    assert_eq!(formats[0]["age_min"], 17, "{internet}");
+    assert_eq!(formats[1]["age_min"], 21, "{internet}");
     // The index is kept beside the database.
     assert!(dir.path().join("new.db.index").is_dir());
     assert!(dir.path().join("new.db.index.revision").is_file());
@@ -782,4 +798,459 @@ fn studies_export_reimports_identically_as_json_and_yaml() {
     );
     assert_eq!(exported.matches("intervention: ").count(), 2, "{exported}");
     assert!(exported.contains("intervention: stopso"), "{exported}");
+}
+
+// ---- eligibility ----
+
+/// Fictional eligibility for an example record, as YAML: invented values, not StopSO's.
+const STOPSO_ELIGIBILITY_YAML: &str = "\
+# Fictional eligibility for tests: not what StopSO states.
+format: preventory-eligibility/1
+eligibility:
+  - intervention: stopso
+    formats:
+      - delivery: individual_work
+        age_min: 16
+      - delivery: group_work
+        age_min: 25
+    genders: [female]
+    situations: [sexual_thoughts]
+    referral_routes: [self]
+    anonymous: true
+    exclusions:
+      - A fictional exclusion for a test.
+";
+
+/// Fictional eligibility for another example record, as JSON.
+const LINKS_ELIGIBILITY_JSON: &str = r#"{
+  "format": "preventory-eligibility/1",
+  "eligibility": [
+    {
+      "intervention": "breaking-the-links",
+      "age_min": 30,
+      "cost": ["paid"],
+      "learning_needs": "Fictional: large-print handouts."
+    }
+  ]
+}
+"#;
+
+fn eligibility_export(db: &Path, format: &str) -> String {
+    stdout(&ok(preventory(
+        db,
+        &["eligibility", "export", "--format", format],
+    )))
+}
+
+/// A record's eligibility as stored, and its number of revisions.
+fn eligibility_and_revisions(db: &Path, slug: &str) -> (serde_json::Value, usize) {
+    let shown = json(&ok(preventory(
+        db,
+        &["show", slug, "--json", "--revisions"],
+    )));
+    let revisions = shown["revisions"].as_array().map_or(0, Vec::len);
+    (shown["record"]["eligibility"].clone(), revisions)
+}
+
+#[test]
+fn eligibility_import_replaces_eligibility_with_a_new_revision_and_a_reimport_writes_nothing() {
+    let dir = tmp();
+    let db = store_with_examples(dir.path(), "store.db");
+    let yaml = write_file(dir.path(), "stopso.yaml", STOPSO_ELIGIBILITY_YAML);
+    let json_file = write_file(dir.path(), "links.json", LINKS_ELIGIBILITY_JSON);
+
+    let out = ok(preventory(
+        &db,
+        &[
+            "eligibility",
+            "import",
+            "--author",
+            "editor@example.org",
+            &path_arg(&yaml),
+            &path_arg(&json_file),
+        ],
+    ));
+    let text = stdout(&out);
+    assert!(
+        text.contains("updated stopso: formats, genders, situations, referral_routes, anonymous, exclusions (was all unknown)"),
+        "{text}"
+    );
+    assert!(
+        text.contains(
+            "updated breaking-the-links: age_min, learning_needs, cost (was all unknown)"
+        ),
+        "{text}"
+    );
+    assert!(
+        text.contains("Imported eligibility for 2 record(s): 2 updated, 0 unchanged."),
+        "{text}"
+    );
+
+    let shown = json(&ok(preventory(
+        &db,
+        &["show", "stopso", "--json", "--revisions"],
+    )));
+    let e = &shown["record"]["eligibility"];
+    assert_eq!(e["formats"][0]["delivery"], "individual_work");
+    assert_eq!(e["formats"][0]["age_min"], 16);
+    assert_eq!(e["formats"][1]["age_min"], 25);
+    assert_eq!(e["genders"], serde_json::json!(["female"]));
+    assert_eq!(e["anonymous"], true);
+    assert_eq!(e["exclusions"][0], "A fictional exclusion for a test.");
+    // What the file leaves out stays unknown.
+    assert_eq!(e["cost"], serde_json::Value::Null);
+    assert_eq!(e["remote"], serde_json::Value::Null);
+    assert_eq!(shown["revision"], 2);
+    let revisions = shown["revisions"].as_array().cloned().unwrap_or_default();
+    assert_eq!(revisions.len(), 2);
+    assert_eq!(revisions[1]["author"], "editor@example.org");
+    assert_eq!(
+        revisions[1]["source"].as_str(),
+        Some(path_arg(&yaml).as_str())
+    );
+    assert_eq!(
+        revisions[0]["record"]["eligibility"]["genders"],
+        serde_json::Value::Null
+    );
+    let (links, n) = eligibility_and_revisions(&db, "breaking-the-links");
+    assert_eq!(
+        (links["age_min"].clone(), links["cost"][0].clone(), n),
+        (30.into(), "paid".into(), 2)
+    );
+    // Records no file names are untouched.
+    assert_eq!(
+        eligibility_and_revisions(&db, "internet-sex-offender-treatment-programme").1,
+        1
+    );
+
+    // The same files again: nothing changes, no revision is written.
+    let out = ok(preventory(
+        &db,
+        &[
+            "eligibility",
+            "import",
+            &path_arg(&yaml),
+            &path_arg(&json_file),
+        ],
+    ));
+    assert!(
+        stdout(&out).contains("Imported eligibility for 2 record(s): 0 updated, 2 unchanged."),
+        "{}",
+        stdout(&out)
+    );
+    assert!(!stdout(&out).contains("updated stopso"), "{}", stdout(&out));
+    assert_eq!(eligibility_and_revisions(&db, "stopso").1, 2);
+    assert_eq!(eligibility_and_revisions(&db, "breaking-the-links").1, 2);
+
+    // An entry replaces the whole eligibility: a field it leaves out becomes unknown.
+    let fewer = write_file(
+        dir.path(),
+        "fewer.yaml",
+        &STOPSO_ELIGIBILITY_YAML.replace("    anonymous: true\n", ""),
+    );
+    let out = ok(preventory(
+        &db,
+        &["eligibility", "import", &path_arg(&fewer)],
+    ));
+    assert!(
+        stdout(&out).contains("updated stopso: anonymous\n"),
+        "{}",
+        stdout(&out)
+    );
+    let (e, n) = eligibility_and_revisions(&db, "stopso");
+    assert_eq!((e["anonymous"].clone(), n), (serde_json::Value::Null, 3));
+    assert_eq!(e["genders"], serde_json::json!(["female"]));
+
+    // An entry with nothing but the slug makes it all unknown again.
+    let clear = write_file(
+        dir.path(),
+        "clear.yaml",
+        "format: preventory-eligibility/1\neligibility:\n  - intervention: breaking-the-links\n",
+    );
+    let out = ok(preventory(
+        &db,
+        &["eligibility", "import", &path_arg(&clear)],
+    ));
+    assert!(
+        stdout(&out).contains(
+            "updated breaking-the-links: age_min, learning_needs, cost (now all unknown)"
+        ),
+        "{}",
+        stdout(&out)
+    );
+    let (links, n) = eligibility_and_revisions(&db, "breaking-the-links");
+    assert_eq!((links["age_min"].clone(), n), (serde_json::Value::Null, 3));
+}
+
+#[test]
+fn a_bad_field_in_an_eligibility_file_names_file_line_and_field_and_stores_nothing() {
+    let dir = tmp();
+    let db = store_with_examples(dir.path(), "store.db");
+    let good = write_file(dir.path(), "links.json", LINKS_ELIGIBILITY_JSON);
+    let before = (export_json(&db), eligibility_export(&db, "yaml"));
+
+    // YAML: an unknown gender on line 10, beside a good file that must not land either.
+    let bad_yaml = write_file(
+        dir.path(),
+        "bad.yaml",
+        &STOPSO_ELIGIBILITY_YAML.replace("genders: [female]", "genders: [women]"),
+    );
+    let out = preventory(
+        &db,
+        &[
+            "eligibility",
+            "import",
+            &path_arg(&good),
+            &path_arg(&bad_yaml),
+        ],
+    );
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let expected = format!(
+        "{}:10: stopso: genders[0]: unknown value \"women\" (expected one of male, female)",
+        path_arg(&bad_yaml)
+    );
+    assert!(stderr(&out).contains(&expected), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("nothing was stored"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!((export_json(&db), eligibility_export(&db, "yaml")), before);
+
+    // YAML: a check after parsing, on the format's own line.
+    let bad_ages = write_file(
+        dir.path(),
+        "ages.yaml",
+        &STOPSO_ELIGIBILITY_YAML.replace("age_min: 25", "age_min: 25\n        age_max: 20"),
+    );
+    let out = preventory(&db, &["eligibility", "import", &path_arg(&bad_ages)]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let expected = format!(
+        "{}:9: stopso: formats[1].age_min: 25 is above age_max 20",
+        path_arg(&bad_ages)
+    );
+    assert!(stderr(&out).contains(&expected), "{}", stderr(&out));
+
+    // JSON: an age that is not a number, on line 6.
+    let bad_json = write_file(
+        dir.path(),
+        "bad.json",
+        &LINKS_ELIGIBILITY_JSON.replace("\"age_min\": 30", "\"age_min\": \"thirty\""),
+    );
+    let out = preventory(&db, &["eligibility", "import", &path_arg(&bad_json)]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let expected = format!(
+        "{}:6: breaking-the-links: age_min: invalid type: string \"thirty\"",
+        path_arg(&bad_json)
+    );
+    assert!(stderr(&out).contains(&expected), "{}", stderr(&out));
+
+    // Not UTF-8: an error with its line, never a panic.
+    let mut bytes = STOPSO_ELIGIBILITY_YAML.as_bytes().to_vec();
+    bytes.extend_from_slice(b"      - \xff\n");
+    let not_text = dir.path().join("bytes.yaml");
+    std::fs::write(&not_text, bytes).unwrap_or_else(|e| panic!("{e}"));
+    let out = preventory(&db, &["eligibility", "import", &path_arg(&not_text)]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains(&format!("{}:16: not UTF-8 text", path_arg(&not_text))),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!((export_json(&db), eligibility_export(&db, "yaml")), before);
+}
+
+#[test]
+fn unknown_slugs_and_slugs_in_two_eligibility_files_are_reported_by_line_and_nothing_is_stored() {
+    let dir = tmp();
+    let db = store_with_examples(dir.path(), "store.db");
+    let before = (export_json(&db), eligibility_export(&db, "json"));
+
+    // Line 16: an intervention the store does not hold, after a good one.
+    let unknown = write_file(
+        dir.path(),
+        "unknown.yaml",
+        &format!(
+            "{STOPSO_ELIGIBILITY_YAML}  - intervention: fictional-unknown-programme\n    remote: true\n"
+        ),
+    );
+    let out = preventory(&db, &["eligibility", "import", &path_arg(&unknown)]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let expected = format!(
+        "{}:16: fictional-unknown-programme: intervention: no stored record has this slug",
+        path_arg(&unknown)
+    );
+    assert!(stderr(&out).contains(&expected), "{}", stderr(&out));
+    assert_eq!((export_json(&db), eligibility_export(&db, "json")), before);
+    assert_eq!(eligibility_and_revisions(&db, "stopso").1, 1);
+
+    // The same slug in two files: both are named, with their lines.
+    let first = write_file(dir.path(), "first.yaml", STOPSO_ELIGIBILITY_YAML);
+    let second = write_file(
+        dir.path(),
+        "second.json",
+        &LINKS_ELIGIBILITY_JSON.replace("breaking-the-links", "stopso"),
+    );
+    let out = preventory(
+        &db,
+        &[
+            "eligibility",
+            "import",
+            &path_arg(&first),
+            &path_arg(&second),
+        ],
+    );
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let expected = format!(
+        "{}:5: stopso: intervention: also listed in {}:4",
+        path_arg(&second),
+        path_arg(&first)
+    );
+    assert!(stderr(&out).contains(&expected), "{}", stderr(&out));
+    assert_eq!((export_json(&db), eligibility_export(&db, "json")), before);
+
+    // The same slug twice in one file: both lines.
+    let twice = write_file(
+        dir.path(),
+        "twice.yaml",
+        &format!("{STOPSO_ELIGIBILITY_YAML}  - intervention: stopso\n"),
+    );
+    let out = preventory(&db, &["eligibility", "import", &path_arg(&twice)]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let expected = format!(
+        "{}:16: stopso: intervention: listed twice (first at line 4)",
+        path_arg(&twice)
+    );
+    assert!(stderr(&out).contains(&expected), "{}", stderr(&out));
+
+    // A store that does not exist knows no slug, and is not created to say so.
+    let missing = dir.path().join("missing.db");
+    let out = preventory(&missing, &["eligibility", "import", &path_arg(&first)]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains(&format!("{}:4: stopso: intervention:", path_arg(&first))),
+        "{}",
+        stderr(&out)
+    );
+    assert!(!missing.exists());
+}
+
+#[test]
+fn an_eligibility_dry_run_reports_the_changes_and_writes_nothing() {
+    let dir = tmp();
+    let db = store_with_examples(dir.path(), "store.db");
+    let yaml = write_file(dir.path(), "stopso.yaml", STOPSO_ELIGIBILITY_YAML);
+    let json_file = write_file(dir.path(), "links.json", LINKS_ELIGIBILITY_JSON);
+    ok(preventory(
+        &db,
+        &["eligibility", "import", &path_arg(&json_file)],
+    ));
+    let before = (export_json(&db), eligibility_export(&db, "json"));
+
+    let out = ok(preventory(
+        &db,
+        &[
+            "eligibility",
+            "import",
+            "--dry-run",
+            &path_arg(&yaml),
+            &path_arg(&json_file),
+        ],
+    ));
+    let text = stdout(&out);
+    assert!(
+        text.contains("would update stopso: formats, genders, situations, referral_routes, anonymous, exclusions (was all unknown)"),
+        "{text}"
+    );
+    assert!(!text.contains("breaking-the-links"), "{text}");
+    assert!(
+        text.contains("2 record(s): 1 would change, 1 unchanged; nothing was stored"),
+        "{text}"
+    );
+    assert_eq!((export_json(&db), eligibility_export(&db, "json")), before);
+    assert_eq!(eligibility_and_revisions(&db, "stopso").1, 1);
+}
+
+#[test]
+fn eligibility_export_reimports_identically_as_json_and_yaml() {
+    let dir = tmp();
+    let db = store_with_examples(dir.path(), "a.db");
+    // The curated eligibility of the examples: many fields of the format in use.
+    let curated = examples_dir().join("eligibility.yaml");
+    ok(preventory(
+        &db,
+        &["eligibility", "import", &path_arg(&curated)],
+    ));
+    let records = export_json(&db);
+
+    for format in ["json", "yaml"] {
+        let exported = eligibility_export(&db, format);
+        let file = dir.path().join(format!("exported.{format}"));
+        ok(preventory(
+            &db,
+            &["eligibility", "export", "--out", &path_arg(&file)],
+        ));
+        // The syntax follows the name of --out.
+        assert_eq!(std::fs::read_to_string(&file).unwrap_or_default(), exported);
+
+        // Back into the same store: nothing changes.
+        let out = ok(preventory(
+            &db,
+            &["eligibility", "import", &path_arg(&file)],
+        ));
+        assert!(
+            stdout(&out).contains("Imported eligibility for 4 record(s): 0 updated, 4 unchanged."),
+            "{}",
+            stdout(&out)
+        );
+        assert_eq!(export_json(&db), records);
+
+        // Into a store without eligibility: the same eligibility, the same records.
+        let fresh = store_with_examples(&dir.path().join(format), "b.db");
+        let out = ok(preventory(
+            &fresh,
+            &["eligibility", "import", &path_arg(&file)],
+        ));
+        assert!(stdout(&out).contains("4 updated"), "{}", stdout(&out));
+        assert_eq!(eligibility_export(&fresh, format), exported);
+        assert_eq!(export_json(&fresh), records);
+    }
+
+    // Records whose eligibility is all unknown are left out of the export.
+    let fresh = store_with_examples(&dir.path().join("partial"), "c.db");
+    assert_eq!(
+        eligibility_export(&fresh, "yaml"),
+        "format: preventory-eligibility/1\neligibility: []\n"
+    );
+    let yaml = write_file(dir.path(), "stopso.yaml", STOPSO_ELIGIBILITY_YAML);
+    ok(preventory(
+        &fresh,
+        &["eligibility", "import", &path_arg(&yaml)],
+    ));
+    let exported = eligibility_export(&fresh, "yaml");
+    assert_eq!(exported.matches("intervention: ").count(), 1, "{exported}");
+    assert!(exported.contains("- intervention: stopso"), "{exported}");
+}
+
+#[test]
+fn the_curated_example_eligibility_imports_through_the_cli() {
+    // The file `serve` builds into the examples, imported by hand.
+    let dir = tmp();
+    let db = store_with_examples(dir.path(), "store.db");
+    let curated = examples_dir().join("eligibility.yaml");
+    let out = ok(preventory(
+        &db,
+        &["eligibility", "import", &path_arg(&curated)],
+    ));
+    assert!(stdout(&out).contains("4 updated"), "{}", stdout(&out));
+    let (e, _) = eligibility_and_revisions(&db, "internet-sex-offender-treatment-programme");
+    assert_eq!(e["formats"][0]["delivery"], "individual_work");
+    assert_eq!(e["formats"][0]["age_min"], 17);
+    assert_eq!(e["formats"][1]["delivery"], "group_work");
+    assert_eq!(e["formats"][1]["age_min"], 21);
+    let (e, _) = eligibility_and_revisions(&db, "northumbria-sex-offender-groupwork-programme");
+    assert_eq!(
+        (e["age_min"].clone(), e["iq_min"].clone()),
+        (21.into(), 80.into())
+    );
 }

@@ -7,6 +7,7 @@ pub mod eligibility;
 pub mod evidence;
 pub mod facet;
 pub mod gaps;
+pub mod matching;
 pub mod rating;
 pub mod record;
 pub mod slug;

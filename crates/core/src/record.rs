@@ -257,6 +257,22 @@ impl Intervention {
         }
         public
     }
+
+    /// The record reduced to what signposting ([`crate::matching`]) reads: slug, title,
+    /// rating, countries, facet rows, types of intervention and eligibility. Small enough to
+    /// keep in memory for every record, so matching needs no store.
+    pub fn matching_view(&self) -> Intervention {
+        Intervention {
+            slug: self.slug.clone(),
+            title: self.title.clone(),
+            rating: self.rating,
+            countries: self.countries.clone(),
+            facet_rows: self.facet_rows.clone(),
+            intervention_types: self.intervention_types.clone(),
+            eligibility: self.eligibility.clone(),
+            ..Intervention::default()
+        }
+    }
 }
 
 /// The JSON shape of a record: the stored fields plus the flat facet lists, which are derived

@@ -101,6 +101,7 @@ fn full_record() -> Intervention {
             id: "examplar-2015".into(),
             reference: "Examplar, J., & Fictor, A. B. (2015). A fictional evaluation.".into(),
             design: StudyDesign::ControlledCohort,
+            evaluates: preventory_core::evidence::StudyScope::GeneralApproach,
             meta_analysis: true,
             sample_size: Some(120),
             country: Some(Term::Known(country("GB"))),

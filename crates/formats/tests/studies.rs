@@ -3,6 +3,7 @@
 
 use preventory_core::evidence::{
     assess, Direction, Magnitude, Outcome, OutcomeKind, Study, StudyDesign, StudyQuality,
+    StudyScope,
 };
 use preventory_core::vocab::{Country, Term, Vocabulary};
 use preventory_core::Rating;
@@ -18,6 +19,7 @@ fn full_study() -> Study {
         id: "examplar-2019".into(),
         reference: "Examplar, J., & Fictor, A. B. (2019). A fictional meta-analysis: part 2. Journal of Example Studies, 12, 34-56.".into(),
         design: StudyDesign::ControlledCohort,
+        evaluates: StudyScope::GeneralApproach,
         meta_analysis: true,
         sample_size: Some(2400),
         country: Some(Term::Known(Country::from_id("GB").unwrap_or_else(|| panic!("GB")))),
@@ -514,6 +516,11 @@ fn arb_study() -> impl Strategy<Value = Study> {
                 id,
                 reference,
                 design,
+                evaluates: if meta_analysis {
+                    StudyScope::GeneralApproach
+                } else {
+                    StudyScope::ThisIntervention
+                },
                 meta_analysis,
                 sample_size,
                 country,

@@ -120,7 +120,7 @@ impl SearchIndex {
     }
 
     /// The live records matching `request`'s words and every filter.
-    fn filtered_matches(
+    pub(crate) fn filtered_matches(
         &self,
         snap: &Snapshot,
         request: &SearchRequest,

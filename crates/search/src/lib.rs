@@ -30,6 +30,7 @@ mod exec;
 mod gapmap;
 mod query;
 mod schema;
+mod signposting;
 mod snippet;
 
 pub use cache::CacheStats;

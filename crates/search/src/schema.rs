@@ -18,7 +18,7 @@ use tantivy::{Index, TantivyDocument};
 
 /// The version of the on-disk layout: schema, analyser and stored fields. Bump it whenever any
 /// of them changes, so existing indexes are rebuilt instead of misread.
-pub const SCHEMA_VERSION: u32 = 2;
+pub const SCHEMA_VERSION: u32 = 3;
 
 /// The fields of the schema, looked up once.
 #[derive(Debug, Clone, Copy)]
@@ -114,6 +114,8 @@ pub(crate) struct StoredMeta {
     pub information_correct_at: Option<String>,
     /// Facet ids by `Facet::param()`.
     pub facets: BTreeMap<String, Vec<String>>,
+    /// What signposting reads of the record ([`Intervention::matching_view`]).
+    pub matching: Intervention,
 }
 
 /// A record as the catalogue holds it.
@@ -130,50 +132,37 @@ pub(crate) struct DocInfo {
     /// Facet values as numbers of the registry, in `Facet::ALL` order: building postings then
     /// needs no hashing of strings.
     pub facets: Vec<Vec<u32>>,
+    /// What signposting reads of the record.
+    pub matching: Intervention,
 }
 
 impl DocInfo {
-    fn new(
-        slug: String,
-        title: String,
-        summary: Option<String>,
-        rating: Option<Rating>,
-        information_correct_at: Option<PartialDate>,
-        ids: &[Vec<String>],
-        registry: &mut Registry,
-    ) -> DocInfo {
-        DocInfo {
-            title_key: title.to_lowercase(),
-            slug: slug.into(),
-            title,
-            summary,
-            rating,
-            information_correct_at,
-            facets: ids
-                .iter()
-                .enumerate()
-                .map(|(fi, ids)| ids.iter().map(|id| registry.intern(fi, id)).collect())
-                .collect(),
-        }
-    }
-
     pub(crate) fn from_meta(m: StoredMeta, registry: &mut Registry) -> DocInfo {
         let mut facets = m.facets;
-        let ids: Vec<Vec<String>> = Facet::ALL
-            .iter()
-            .map(|f| facets.remove(f.param()).unwrap_or_default())
-            .collect();
-        DocInfo::new(
-            m.slug,
-            m.title,
-            m.summary,
-            m.rating.as_deref().and_then(Rating::from_id),
-            m.information_correct_at
+        DocInfo {
+            title_key: m.title.to_lowercase(),
+            slug: m.slug.into(),
+            title: m.title,
+            summary: m.summary,
+            rating: m.rating.as_deref().and_then(Rating::from_id),
+            information_correct_at: m
+                .information_correct_at
                 .as_deref()
                 .and_then(|d| PartialDate::parse_iso(d).ok()),
-            &ids,
-            registry,
-        )
+            facets: Facet::ALL
+                .iter()
+                .enumerate()
+                .map(|(fi, f)| {
+                    facets
+                        .remove(f.param())
+                        .unwrap_or_default()
+                        .iter()
+                        .map(|id| registry.intern(fi, id))
+                        .collect()
+                })
+                .collect(),
+            matching: m.matching,
+        }
     }
 }
 
@@ -232,16 +221,8 @@ pub(crate) fn document(
             .zip(&ids)
             .map(|(f, ids)| (f.param().to_string(), ids.clone()))
             .collect(),
+        matching: r.matching_view(),
     };
-    let info = DocInfo::new(
-        r.slug.clone(),
-        r.title.clone(),
-        r.summary.clone(),
-        r.rating,
-        r.information_correct_at,
-        &ids,
-        registry,
-    );
     let mut doc = TantivyDocument::default();
     doc.add_text(fields.slug, &r.slug);
     doc.add_u64(fields.ord, u64::from(ord));
@@ -265,5 +246,5 @@ pub(crate) fn document(
         fields.meta,
         serde_json::to_string(&meta).unwrap_or_default(),
     );
-    (doc, info)
+    (doc, DocInfo::from_meta(meta, registry))
 }

@@ -910,11 +910,13 @@ fn all_slugs(idx: &SearchIndex, request: &SearchRequest) -> BTreeMap<String, ()>
     out
 }
 
+/// A cell's ratings and its records' (title key, slug), counted from the records.
+type CellExpectation = (preventory_core::gaps::RatingCounts, Vec<(String, String)>);
+
 /// Gap-map cells counted independently: for each record kept, every pair of its row and
 /// column values, with its rating.
 #[test]
 fn gap_map_counts_agree_with_the_records() {
-    use preventory_core::gaps::RatingCounts;
     let mut records = synthetic_records(400, 21);
     records.extend(examples());
     let idx = index(&records);
@@ -952,8 +954,7 @@ fn gap_map_counts_agree_with_the_records() {
             .filter(|r| matching.contains_key(&r.slug))
             .collect();
         assert_eq!(map.total, kept.len(), "{request:?}");
-        let mut expected: BTreeMap<(String, String), (RatingCounts, Vec<(String, String)>)> =
-            BTreeMap::new();
+        let mut expected: BTreeMap<(String, String), CellExpectation> = BTreeMap::new();
         for r in &kept {
             for row in rows.ids_of(r) {
                 for col in cols.ids_of(r) {

@@ -1,5 +1,6 @@
 //! One module per subcommand; [`dispatch`] picks the one asked for.
 
+mod eligibility;
 mod export;
 mod gen;
 mod import;
@@ -8,9 +9,10 @@ mod serve;
 mod show;
 mod studies;
 
-use crate::cli::{Cli, Command};
+use crate::cli::{Cli, Command, StudiesFormat};
 use crate::error::CliError;
 use preventory_store::sqlite::SqliteStore;
+use std::path::Path;
 use std::process::ExitCode;
 
 /// Sets up diagnostics on stderr at the level asked for. The access log of `serve` goes
@@ -32,6 +34,23 @@ async fn open_store(cli: &Cli) -> Result<SqliteStore, CliError> {
     Ok(SqliteStore::open(&cli.db).await?)
 }
 
+/// The syntax of a data file to write: the one asked for, else YAML for an `--out` named
+/// `.yaml` or `.yml`, else JSON.
+fn syntax_of(format: Option<StudiesFormat>, out: Option<&Path>) -> StudiesFormat {
+    if let Some(format) = format {
+        return format;
+    }
+    let yaml = out
+        .and_then(Path::extension)
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| e.eq_ignore_ascii_case("yaml") || e.eq_ignore_ascii_case("yml"));
+    if yaml {
+        StudiesFormat::Yaml
+    } else {
+        StudiesFormat::Json
+    }
+}
+
 /// Runs the subcommand.
 pub async fn dispatch(cli: Cli) -> Result<ExitCode, CliError> {
     match &cli.command {
@@ -42,5 +61,6 @@ pub async fn dispatch(cli: Cli) -> Result<ExitCode, CliError> {
         Command::Serve(args) => serve::run(&cli, args).await,
         Command::Gen(args) => gen::run(args),
         Command::Studies(command) => studies::run(&cli, command).await,
+        Command::Eligibility(command) => eligibility::run(&cli, command).await,
     }
 }

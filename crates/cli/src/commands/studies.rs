@@ -12,7 +12,6 @@ use preventory_store::{ImportItem, Store, StoredRecord};
 use std::cell::OnceCell;
 use std::collections::{BTreeMap, HashSet};
 use std::io::Write;
-use std::path::Path;
 use std::process::ExitCode;
 
 pub(super) async fn run(cli: &Cli, command: &StudiesCommand) -> Result<ExitCode, CliError> {
@@ -334,20 +333,7 @@ async fn export(cli: &Cli, args: &StudiesExportArgs) -> Result<ExitCode, CliErro
 
 /// The syntax asked for, else YAML for an `--out` named `.yaml` or `.yml`, else JSON.
 fn format_of(args: &StudiesExportArgs) -> StudiesFormat {
-    if let Some(format) = args.format {
-        return format;
-    }
-    let yaml = args
-        .out
-        .as_deref()
-        .and_then(Path::extension)
-        .and_then(|e| e.to_str())
-        .is_some_and(|e| e.eq_ignore_ascii_case("yaml") || e.eq_ignore_ascii_case("yml"));
-    if yaml {
-        StudiesFormat::Yaml
-    } else {
-        StudiesFormat::Json
-    }
+    super::syntax_of(args.format, args.out.as_deref())
 }
 
 #[cfg(test)]

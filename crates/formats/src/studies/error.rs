@@ -3,6 +3,7 @@
 //! in the shape `FILE:LINE: SLUG/ID: FIELD: message`, so it can be fixed without searching.
 
 use super::StudiesSyntax;
+use crate::data_file::Problem;
 use std::fmt;
 
 /// Which entry of the `studies` list a problem is in: its position, and the intervention slug
@@ -113,6 +114,49 @@ pub enum StudiesError {
 }
 
 impl StudiesError {
+    /// The error for a problem found while reading the file `file`.
+    pub(crate) fn from_problem(file: &str, problem: Problem) -> StudiesError {
+        let file = file.to_string();
+        match problem {
+            Problem::NotUtf8 { line, offset } => StudiesError::NotUtf8 { file, line, offset },
+            Problem::Syntax {
+                syntax,
+                line,
+                column,
+                message,
+            } => StudiesError::Syntax {
+                file,
+                syntax,
+                line,
+                column,
+                message,
+            },
+            Problem::Format { line, message } => StudiesError::Format {
+                file,
+                line,
+                message,
+            },
+            Problem::Invalid {
+                line,
+                entry,
+                field,
+                message,
+            } => StudiesError::Invalid {
+                file,
+                line,
+                entry: entry.map(|e| {
+                    Box::new(EntryName {
+                        index: e.index,
+                        intervention: e.text("intervention"),
+                        id: e.text("id"),
+                    })
+                }),
+                field,
+                message,
+            },
+        }
+    }
+
     /// The line the error points at, when there is one.
     pub fn line(&self) -> Option<usize> {
         match self {

@@ -26,51 +26,27 @@ mod positions;
 pub use error::{EntryName, StudiesError};
 pub use positions::intervention_lines;
 
-use preventory_core::evidence::{Outcome, Study, StudyDesign, StudyQuality};
+use crate::data_file::positions::key_line;
+use crate::data_file::{self, DataSyntax, Kind};
+use preventory_core::evidence::{Outcome, Study, StudyDesign, StudyQuality, StudyScope};
 use preventory_core::slug::is_valid_slug;
 use preventory_core::validation::validate_studies;
 use preventory_core::vocab::{Country, Term};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
-use std::fmt;
 
 /// The value of the `format` key that this version reads and writes.
 pub const STUDIES_FORMAT: &str = "preventory-studies/1";
 
 /// The syntax a studies file is written in.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum StudiesSyntax {
-    /// JSON.
-    Json,
-    /// YAML.
-    Yaml,
-}
+pub type StudiesSyntax = DataSyntax;
 
-impl fmt::Display for StudiesSyntax {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
-            StudiesSyntax::Json => "JSON",
-            StudiesSyntax::Yaml => "YAML",
-        })
-    }
-}
-
-impl StudiesSyntax {
-    /// The syntax of a file: by its extension (`.json`, `.yaml`, `.yml`), else by its first
-    /// character (`{` or `[` is JSON, anything else YAML).
-    pub fn detect(name: &str, text: &str) -> StudiesSyntax {
-        let lower = name.to_ascii_lowercase();
-        if lower.ends_with(".json") {
-            StudiesSyntax::Json
-        } else if lower.ends_with(".yaml") || lower.ends_with(".yml") {
-            StudiesSyntax::Yaml
-        } else if text.trim_start().starts_with(['{', '[']) {
-            StudiesSyntax::Json
-        } else {
-            StudiesSyntax::Yaml
-        }
-    }
-}
+/// What kind of data file a studies file is.
+const KIND: Kind = Kind {
+    format: STUDIES_FORMAT,
+    noun: "a studies file",
+    list: "studies",
+};
 
 /// The studies of a file, grouped by intervention slug, each group in file order.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -110,6 +86,8 @@ struct Entry {
     id: String,
     reference: String,
     design: StudyDesign,
+    #[serde(default, skip_serializing_if = "is_this_intervention")]
+    evaluates: StudyScope,
     #[serde(default, skip_serializing_if = "is_false")]
     meta_analysis: bool,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -134,6 +112,10 @@ fn is_false(value: &bool) -> bool {
     !*value
 }
 
+fn is_this_intervention(scope: &StudyScope) -> bool {
+    *scope == StudyScope::ThisIntervention
+}
+
 impl Entry {
     fn new(intervention: &str, s: &Study) -> Entry {
         let s = s.clone();
@@ -142,6 +124,7 @@ impl Entry {
             id: s.id,
             reference: s.reference,
             design: s.design,
+            evaluates: s.evaluates,
             meta_analysis: s.meta_analysis,
             sample_size: s.sample_size,
             country: s.country,
@@ -159,6 +142,7 @@ impl Entry {
             id: self.id,
             reference: self.reference,
             design: self.design,
+            evaluates: self.evaluates,
             meta_analysis: self.meta_analysis,
             sample_size: self.sample_size,
             country: self.country,
@@ -177,30 +161,15 @@ impl Entry {
 /// [`StudiesSyntax::detect`]). A leading byte-order mark is ignored. The first problem found
 /// is returned, naming the file, the line, the entry and the field.
 pub fn read_studies(name: &str, bytes: &[u8]) -> Result<StudiesFile, StudiesError> {
-    let text = std::str::from_utf8(bytes).map_err(|e| {
-        let offset = e.valid_up_to();
-        StudiesError::NotUtf8 {
-            file: name.to_string(),
-            line: line_of_offset(bytes, offset),
-            offset,
-        }
-    })?;
-    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let syntax = StudiesSyntax::detect(name, text);
-    let reader = Reader { name, text, syntax };
-
-    // A loose parse first: syntax errors come out plainly, the format marker is checked
-    // before anything else, and entries can be named by slug and id in later errors.
-    let loose = reader.parse_loose()?;
-    reader.check_format(&loose)?;
-    let raw = reader.parse_typed(&loose)?;
-
-    let lines = positions::entry_lines(syntax, text, raw.studies.len());
+    let parsed = data_file::read::<RawFile>(&KIND, name, bytes)
+        .map_err(|problem| StudiesError::from_problem(name, problem))?;
+    let (text, syntax) = (parsed.text, parsed.syntax);
+    let lines = parsed.entry_lines(&KIND, parsed.raw.studies.len());
     let line_of = |index: usize| lines.as_ref().and_then(|l| l.get(index).copied());
     let mut out = StudiesFile::default();
     // Where each (slug, id) was first seen, for naming both lines of a duplicate.
     let mut seen: BTreeMap<(String, String), usize> = BTreeMap::new();
-    for (index, entry) in raw.studies.into_iter().enumerate() {
+    for (index, entry) in parsed.raw.studies.into_iter().enumerate() {
         let (slug, study) = entry.into_parts();
         let entry_name = EntryName {
             index,
@@ -208,9 +177,8 @@ pub fn read_studies(name: &str, bytes: &[u8]) -> Result<StudiesFile, StudiesErro
             id: (!study.id.trim().is_empty()).then(|| study.id.clone()),
         };
         let field_line = |key: &str| {
-            line_of(index).map(|from| {
-                positions::key_line(syntax, text, from, line_of(index + 1), key).unwrap_or(from)
-            })
+            line_of(index)
+                .map(|from| key_line(syntax, text, from, line_of(index + 1), key).unwrap_or(from))
         };
         if !is_valid_slug(&slug) {
             return Err(StudiesError::Invalid {
@@ -286,206 +254,4 @@ fn raw_file(file: &StudiesFile) -> RawFile {
             .flat_map(|(slug, studies)| studies.iter().map(move |s| Entry::new(slug, s)))
             .collect(),
     }
-}
-
-/// The line (from 1) holding byte `offset`.
-fn line_of_offset(bytes: &[u8], offset: usize) -> usize {
-    bytes[..offset.min(bytes.len())]
-        .iter()
-        .filter(|&&b| b == b'\n')
-        .count()
-        + 1
-}
-
-/// One file being read.
-struct Reader<'a> {
-    name: &'a str,
-    text: &'a str,
-    syntax: StudiesSyntax,
-}
-
-impl Reader<'_> {
-    fn syntax_error(&self, line: usize, column: usize, message: String) -> StudiesError {
-        StudiesError::Syntax {
-            file: self.name.to_string(),
-            syntax: self.syntax,
-            line,
-            column,
-            message,
-        }
-    }
-
-    /// The file as a plain tree. Only syntax errors can happen here.
-    fn parse_loose(&self) -> Result<serde_json::Value, StudiesError> {
-        match self.syntax {
-            StudiesSyntax::Json => serde_json::from_str(self.text).map_err(|e| {
-                let (line, column) = (e.line(), e.column());
-                self.syntax_error(line, column, without_position(&e.to_string(), line, column))
-            }),
-            StudiesSyntax::Yaml => {
-                serde_norway::from_str::<serde_json::Value>(self.text).map_err(|e| {
-                    let (line, column) = e
-                        .location()
-                        .map(|l| (l.line(), l.column()))
-                        .unwrap_or((1, 1));
-                    self.syntax_error(line, column, without_position(&e.to_string(), line, column))
-                })
-            }
-        }
-    }
-
-    fn format_error(&self, message: String) -> StudiesError {
-        StudiesError::Format {
-            file: self.name.to_string(),
-            line: positions::key_line(self.syntax, self.text, 1, None, "format"),
-            message,
-        }
-    }
-
-    fn check_format(&self, loose: &serde_json::Value) -> Result<(), StudiesError> {
-        if loose.is_null() {
-            return Err(self.format_error(format!(
-                "the file is empty: a studies file starts with \"format: {STUDIES_FORMAT}\""
-            )));
-        }
-        let Some(top) = loose.as_object() else {
-            return Err(self.format_error(format!(
-                "expected a mapping with \"format: {STUDIES_FORMAT}\" and \"studies:\""
-            )));
-        };
-        match top.get("format") {
-            None => Err(self.format_error(format!(
-                "no format given: a studies file starts with \"format: {STUDIES_FORMAT}\""
-            ))),
-            Some(serde_json::Value::String(f)) if f == STUDIES_FORMAT => Ok(()),
-            Some(other) => {
-                let found = other
-                    .as_str()
-                    .map(str::to_string)
-                    .unwrap_or_else(|| other.to_string());
-                Err(self.format_error(format!(
-                    "format: {found:?} is not a studies file this version reads (expected {STUDIES_FORMAT:?})"
-                )))
-            }
-        }
-    }
-
-    /// The file as entries, with errors located by line and by their path in the file.
-    fn parse_typed(&self, loose: &serde_json::Value) -> Result<RawFile, StudiesError> {
-        let result = match self.syntax {
-            StudiesSyntax::Json => {
-                let mut de = serde_json::Deserializer::from_str(self.text);
-                serde_path_to_error::deserialize::<_, RawFile>(&mut de).map_err(|e| {
-                    let path = e.path().clone();
-                    let inner = e.into_inner();
-                    let (line, column) = (inner.line(), inner.column());
-                    (
-                        path,
-                        line,
-                        without_position(&inner.to_string(), line, column),
-                    )
-                })
-            }
-            StudiesSyntax::Yaml => {
-                let de = serde_norway::Deserializer::from_str(self.text);
-                serde_path_to_error::deserialize::<_, RawFile>(de).map_err(|e| {
-                    let path = e.path().clone();
-                    let inner = e.into_inner();
-                    let (line, column) = inner
-                        .location()
-                        .map(|l| (l.line(), l.column()))
-                        .unwrap_or((0, 0));
-                    let message = without_position(&inner.to_string(), line, column);
-                    // serde_norway puts (part of) the path in front of its messages; the
-                    // error names the entry and field on its own.
-                    let full = path.to_string();
-                    let message = match message.split_once(": ") {
-                        Some((prefix, rest)) if full.starts_with(prefix) => rest.to_string(),
-                        _ => message,
-                    };
-                    // serde_norway reports errors from a value's own checks (an unknown id)
-                    // at the start of the mapping that holds it; point at the key instead.
-                    let line = match last_key(&path) {
-                        Some(key) if line > 0 => {
-                            positions::key_line(self.syntax, self.text, line, None, key)
-                                .unwrap_or(line)
-                        }
-                        _ => line,
-                    };
-                    (path, line, message)
-                })
-            }
-        };
-        result.map_err(|(path, line, message)| {
-            let (index, field) = split_path(&path);
-            let entry = index.map(|index| {
-                let value = loose.get("studies").and_then(|s| s.get(index));
-                let text_of = |key: &str| {
-                    value.and_then(|v| v.get(key)).and_then(|v| match v {
-                        serde_json::Value::String(s) if !s.trim().is_empty() => Some(s.clone()),
-                        serde_json::Value::Number(n) => Some(n.to_string()),
-                        _ => None,
-                    })
-                };
-                Box::new(EntryName {
-                    index,
-                    intervention: text_of("intervention"),
-                    id: text_of("id"),
-                })
-            });
-            StudiesError::Invalid {
-                file: self.name.to_string(),
-                line: (line > 0).then_some(line),
-                entry,
-                field,
-                message,
-            }
-        })
-    }
-}
-
-/// The message without serde's " at line L column C".
-fn without_position(message: &str, line: usize, column: usize) -> String {
-    message.replacen(&format!(" at line {line} column {column}"), "", 1)
-}
-
-/// The last key of a path (`direction` in `studies[0].outcomes[1].direction`), when the
-/// path ends in one.
-fn last_key(path: &serde_path_to_error::Path) -> Option<&str> {
-    match path.iter().next_back()? {
-        serde_path_to_error::Segment::Map { key } => Some(key),
-        _ => None,
-    }
-}
-
-/// Splits a path such as `studies[3].outcomes[0].direction` into the entry's index (3) and
-/// the field within it (`outcomes[0].direction`). Top-level paths have no index.
-fn split_path(path: &serde_path_to_error::Path) -> (Option<usize>, Option<String>) {
-    use serde_path_to_error::Segment;
-    let segments: Vec<&Segment> = path.iter().collect();
-    let (index, rest) = match segments.as_slice() {
-        [Segment::Map { key }, Segment::Seq { index }, rest @ ..] if key == "studies" => {
-            (Some(*index), rest)
-        }
-        all => (None, all),
-    };
-    let mut field = String::new();
-    for segment in rest {
-        match segment {
-            Segment::Seq { index } => field.push_str(&format!("[{index}]")),
-            Segment::Map { key } | Segment::Enum { variant: key } => {
-                if !field.is_empty() {
-                    field.push('.');
-                }
-                field.push_str(key);
-            }
-            Segment::Unknown => {
-                if !field.is_empty() {
-                    field.push('.');
-                }
-                field.push('?');
-            }
-        }
-    }
-    (index, (!field.is_empty()).then_some(field))
 }
