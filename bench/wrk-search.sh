@@ -13,7 +13,9 @@
 #   2. broad: random searches over a million distinct pages, which the cache can rarely
 #      answer — the cost of searching itself;
 #   3. popular again with the result cache off (--search-cache 0);
-#   4. /healthz, the baseline: the server's per-request floor (routing, middleware, headers).
+#   4. /healthz, the baseline: the server's per-request floor (routing, middleware, headers);
+#   5. the gap-map API over every pair of axes, with one connection (its latency), and
+#      /healthz with one connection beside it.
 # The cache's hits and misses are read from each server's log when it stops. Prints every
 # figure and the ratios. Traffic stays on 127.0.0.1.
 set -euo pipefail
@@ -163,7 +165,7 @@ end
 LUA
 
 run() {
-  wrk -t2 -c"$connections" -d"${seconds}s" --latency "$@" 2>&1
+  wrk -t"${WRK_THREADS:-2}" -c"${WRK_CONNECTIONS:-$connections}" -d"${seconds}s" --latency "$@" 2>&1
 }
 rps() { echo "$1" | awk '/Requests\/sec/{print $2}'; }
 p50() { echo "$1" | awk '$1=="50%"{print $2}'; }
@@ -190,6 +192,32 @@ phase popular "$work/search.lua"
 phase broad "$work/broad.lua"
 phase popular-no-cache "$work/search.lua" --search-cache 0
 phase healthz /healthz
+# The gap-map API (issue 5): one connection, so the latency is the time to answer one map
+# (every pair of axes, with and without filters and words); /healthz the same way as baseline.
+cat >"$work/gapmap.lua" <<'LUA'
+local axes = {"target_group","prevention_level","age_group","gender","delivery","subgroup",
+  "country","language","rating","evidence_level"}
+local extra = {"", "&gender=female", "&prevention_level=secondary&prevention_level=tertiary",
+  "&q=programme"}
+local paths = {}
+for _, r in ipairs(axes) do
+  for _, c in ipairs(axes) do
+    if r ~= c then
+      for _, e in ipairs(extra) do
+        paths[#paths + 1] = "/api/v1/gap-map?rows=" .. r .. "&cols=" .. c .. e
+      end
+    end
+  end
+end
+local i = 0
+request = function()
+  i = i + 1
+  return wrk.format("GET", paths[(i % #paths) + 1])
+end
+LUA
+WRK_THREADS=1 WRK_CONNECTIONS=1 phase gap-map-1-connection "$work/gapmap.lua"
+WRK_THREADS=1 WRK_CONNECTIONS=1 phase healthz-1-connection /healthz
+echo "gap-map API: p99 $(p99 "$(cat "$logs/gap-map-1-connection.wrk")") with one connection (target <= 50 ms); /healthz p99 $(p99 "$(cat "$logs/healthz-1-connection.wrk")")"
 echo
 b=$(rps "$(cat "$logs/healthz.wrk")")
 for name in popular broad popular-no-cache; do

@@ -2,6 +2,7 @@
 //! stored to rebuild the in-memory catalogue when an index is reopened.
 
 use crate::catalogue::Registry;
+use preventory_core::matching::MatchKey;
 use preventory_core::vocab::Vocabulary;
 use preventory_core::{Facet, Intervention, PartialDate, Rating};
 use serde::{Deserialize, Serialize};
@@ -134,6 +135,10 @@ pub(crate) struct DocInfo {
     pub facets: Vec<Vec<u32>>,
     /// What signposting reads of the record.
     pub matching: Intervention,
+    /// `matching` compiled for signposting's cheap pass. Made here, when a record is indexed
+    /// or an index is opened, rather than stored: it is quick to make and so needs no
+    /// change of the stored meta.
+    pub match_key: MatchKey,
 }
 
 impl DocInfo {
@@ -161,6 +166,7 @@ impl DocInfo {
                         .collect()
                 })
                 .collect(),
+            match_key: MatchKey::of(&m.matching),
             matching: m.matching,
         }
     }

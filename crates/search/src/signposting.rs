@@ -1,15 +1,16 @@
 //! Signposting over the catalogue: the matching engine of the core
 //! ([`preventory_core::matching`]) run on every record a search keeps, from the slim views
-//! the catalogue holds, so no record is read from the store.
+//! and precompiled match keys the catalogue holds, so no record is read from the store and
+//! the cheap pass is a few bit operations per record.
 
 use crate::{SearchError, SearchIndex, SearchRequest};
-use preventory_core::matching::{self, Profile, SignpostOptions, Signposting};
+use preventory_core::matching::{self, KeyedRecord, Profile, SignpostOptions, Signposting};
 
 impl SearchIndex {
     /// Every record matching `request`'s words and filters (its sort and page are ignored;
     /// the default request keeps every record), judged against `profile`: see
-    /// [`matching::signpost_with`] for the answer and its order. The profile is used for this
-    /// call only and kept nowhere.
+    /// [`matching::signpost_with`] for the answer and its order, which this gives exactly.
+    /// The profile is used for this call only and kept nowhere.
     pub fn signpost(
         &self,
         request: &SearchRequest,
@@ -18,10 +19,20 @@ impl SearchIndex {
     ) -> Result<Signposting, SearchError> {
         let snap = self.current();
         let kept = self.filtered_matches(&snap, request)?;
-        let records = kept
-            .iter()
-            .filter_map(|o| snap.catalogue.docs.get(o as usize)?.as_ref())
-            .map(|d| &d.matching);
-        Ok(matching::signpost_with(profile, records, options))
+        let cat = &snap.catalogue;
+        // Ordinals come in increasing order, which the title order breaks its ties by, as
+        // `KeyedRecord::title_order` asks.
+        // Only the dense arrays are read per record; `&d.matching` is an address, read only
+        // for the records written out.
+        let records = kept.iter().filter_map(|o| {
+            let o = o as usize;
+            let d = cat.docs.get(o)?.as_ref()?;
+            Some(KeyedRecord {
+                key: cat.match_keys.get(o)?,
+                record: &d.matching,
+                title_order: cat.signpost_title_order.get(o).copied()?,
+            })
+        });
+        Ok(matching::signpost_keyed(profile, records, options))
     }
 }

@@ -1011,3 +1011,134 @@ fn records_dated_before_a_month_are_counted() {
         "the fixture spans the boundary"
     );
 }
+
+/// Records with varied eligibility for signposting: the synthetic ones carry none, so each is
+/// given one from its position, and a few share a title so that ties are broken by slug.
+fn signposting_records() -> Vec<Intervention> {
+    use preventory_core::eligibility::{AskingFor, FormatAgeLimits, JusticeStage, Situation};
+    use preventory_core::vocab::{Country, Delivery, Gender, Language, Term, Vocabulary};
+    let mut records = fictional();
+    records.extend(examples());
+    records.extend(synthetic_records(120, 11));
+    for (i, r) in records.iter_mut().enumerate() {
+        let e = &mut r.eligibility;
+        let pick = |n: usize| (i * 7 + n * 13) % 5;
+        e.age_min = [None, Some(12), Some(18), Some(21), None][pick(0)];
+        e.age_max = (pick(1) == 0).then_some(17);
+        if pick(2) == 1 {
+            e.formats = vec![FormatAgeLimits {
+                delivery: Term::Known(Delivery::GroupWork),
+                age_min: Some(21),
+                age_max: None,
+            }];
+        }
+        fn some_of<T>(all: Vec<T>, k: usize) -> Option<Vec<T>> {
+            (k > 0).then(|| all.into_iter().skip(k - 1).step_by(2).collect())
+        }
+        e.genders = some_of(Gender::all(), pick(3));
+        e.serves = some_of(AskingFor::all(), pick(4));
+        e.situations = some_of(Situation::all(), pick(5));
+        e.justice_stages = some_of(JusticeStage::all(), pick(6));
+        e.anonymous = [None, Some(true), Some(false), Some(true), None][pick(7)];
+        e.remote = [None, Some(true), Some(false), None, Some(false)][pick(8)];
+        e.languages = some_of(
+            ["en", "de"]
+                .iter()
+                .filter_map(|l| Language::from_id(l))
+                .collect(),
+            pick(9),
+        );
+        if pick(10) == 2 {
+            r.countries = Country::from_id("DE")
+                .map(Term::Known)
+                .into_iter()
+                .collect();
+        }
+        if i % 17 == 3 {
+            r.title = "Fictional Shared Title".into();
+        }
+    }
+    records
+}
+
+fn signposting_profiles() -> Vec<preventory_core::matching::Profile> {
+    use preventory_core::eligibility::{AskingFor, JusticeStage, Situation};
+    use preventory_core::matching::Profile;
+    use preventory_core::vocab::{Country, Gender, Language, Vocabulary};
+    vec![
+        Profile::default(),
+        Profile {
+            age: Some(19),
+            gender: Some(Gender::Male),
+            asking_for: Some(AskingFor::ForSelf),
+            situations: vec![Situation::ViewingCsam],
+            justice_stage: Some(JusticeStage::ConvictedCommunity),
+            country: Country::from_id("GB"),
+            language: Language::from_id("en"),
+            needs_anonymity: Some(false),
+            remote_only: Some(false),
+        },
+        Profile {
+            needs_anonymity: Some(true),
+            remote_only: Some(true),
+            country: Country::from_id("DE"),
+            ..Profile::default()
+        },
+        // Closed to almost everything, so relaxations are given.
+        Profile {
+            age: Some(3),
+            gender: Some(Gender::Female),
+            needs_anonymity: Some(true),
+            remote_only: Some(true),
+            language: Language::from_id("cy"),
+            ..Profile::default()
+        },
+    ]
+}
+
+/// The index's signposting, from its precompiled keys and title order, is the matching
+/// engine's over the same records, after edits and when reopened from disk too.
+#[test]
+fn signposting_over_the_index_is_the_engine_over_the_records() {
+    use preventory_core::matching::{self, SignpostOptions};
+    fn check(idx: &SearchIndex, records: &[Intervention]) {
+        let views: Vec<Intervention> = records.iter().map(Intervention::matching_view).collect();
+        for profile in signposting_profiles() {
+            for limit in [Some(0), Some(1), Some(7), None] {
+                let options = SignpostOptions { limit };
+                let ours = idx
+                    .signpost(&SearchRequest::default(), &profile, &options)
+                    .unwrap_or_else(|e| panic!("{e}"));
+                let engine = matching::signpost_with(&profile, &views, &options);
+                assert_eq!(ours, engine, "{profile:?}, limit {limit:?}");
+            }
+        }
+    }
+    let mut records = signposting_records();
+    let relaxed = matching::signpost(&signposting_profiles()[3], &records);
+    assert!(!relaxed.relaxations.is_empty(), "{:?}", relaxed.counts);
+
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let path = dir.path().join("index");
+    let idx = SearchIndex::open_or_build(&path, || Ok::<_, Infallible>(records.clone()))
+        .unwrap_or_else(|e| panic!("{e}"));
+    check(&idx, &records);
+
+    // A removal leaves a hole; an edit and a new record change titles and keys.
+    let gone = records.remove(5).slug;
+    assert!(idx.remove(&gone).unwrap_or_else(|e| panic!("{e}")));
+    records[0].title = "Aaa First Now".into();
+    records[0].eligibility.anonymous = Some(true);
+    let mut new = records[1].clone();
+    new.slug = "a-new-record".into();
+    records.push(new);
+    let changed = [records[0].clone(), records[records.len() - 1].clone()];
+    idx.upsert(&changed).unwrap_or_else(|e| panic!("{e}"));
+    check(&idx, &records);
+    drop(idx);
+
+    let idx = SearchIndex::open_or_build(&path, || Ok::<_, Infallible>(Vec::new()))
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(idx.origin(), &IndexOrigin::Opened);
+    check(&idx, &records);
+}

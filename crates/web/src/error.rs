@@ -28,6 +28,12 @@ pub enum WebError {
     /// The address exists but does not accept this method.
     #[error("method not allowed")]
     MethodNotAllowed,
+    /// The body is not in the format the address takes; the message says which it takes.
+    #[error("unsupported media type: {0}")]
+    UnsupportedMediaType(String),
+    /// The body is larger than the address takes.
+    #[error("payload too large")]
+    PayloadTooLarge,
     /// The store failed.
     #[error("store error: {0}")]
     Store(#[from] StoreError),
@@ -59,6 +65,10 @@ impl PublicError {
             }
             StatusCode::METHOD_NOT_ALLOWED => "This address does not accept that kind of request.",
             StatusCode::BAD_REQUEST => "The request could not be understood.",
+            StatusCode::PAYLOAD_TOO_LARGE => "The request is larger than this address accepts.",
+            StatusCode::UNSUPPORTED_MEDIA_TYPE => {
+                "The request is not in a format this address accepts."
+            }
             StatusCode::SERVICE_UNAVAILABLE => {
                 "The service is temporarily unavailable. Please try again in a little while."
             }
@@ -79,6 +89,8 @@ impl PublicError {
             StatusCode::NOT_FOUND => "Page not found",
             StatusCode::BAD_REQUEST => "That request could not be understood",
             StatusCode::METHOD_NOT_ALLOWED => "That request is not supported here",
+            StatusCode::PAYLOAD_TOO_LARGE => "That request is too large",
+            StatusCode::UNSUPPORTED_MEDIA_TYPE => "That request is in the wrong format",
             StatusCode::SERVICE_UNAVAILABLE => "Temporarily unavailable",
             s if s.is_server_error() => "Something went wrong",
             _ => "That request could not be completed",
@@ -95,6 +107,11 @@ impl WebError {
                 detail: Cow::Owned(message.clone()),
             },
             WebError::MethodNotAllowed => PublicError::for_status(StatusCode::METHOD_NOT_ALLOWED),
+            WebError::UnsupportedMediaType(message) => PublicError {
+                status: StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                detail: Cow::Owned(message.clone()),
+            },
+            WebError::PayloadTooLarge => PublicError::for_status(StatusCode::PAYLOAD_TOO_LARGE),
             WebError::Store(_) | WebError::Search(_) | WebError::Template(_) | WebError::Io(_) => {
                 PublicError::for_status(StatusCode::INTERNAL_SERVER_ERROR)
             }

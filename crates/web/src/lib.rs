@@ -18,6 +18,7 @@ mod export;
 mod gap_query;
 mod gap_report;
 mod pages;
+mod profile_input;
 mod records;
 mod search_params;
 mod security;
@@ -27,7 +28,8 @@ mod text;
 pub use error::WebError;
 pub use state::{AppState, YearMonth, INDEX_CHECK_INTERVAL};
 
-use axum::routing::get;
+use axum::extract::DefaultBodyLimit;
+use axum::routing::{get, post};
 use axum::Router;
 use std::future::Future;
 use std::time::Duration;
@@ -41,6 +43,22 @@ const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
 /// Builds the whole application: pages, the JSON API, static assets, the health check, and the
 /// middleware every response passes through.
 pub fn router(state: AppState) -> Router {
+    // Signposting: the profile describes a person, so it travels only in POST bodies (never in
+    // an address, so never in an access log line or a browser's history), bodies are small,
+    // and no answer may be cached anywhere.
+    let signposting = Router::new()
+        .route(
+            pages::signpost::PRACTITIONER_HREF,
+            get(pages::signpost::practitioner_form).post(pages::signpost::practitioner_results),
+        )
+        .route(
+            pages::signpost::SELF_HREF,
+            get(pages::signpost::self_form).post(pages::signpost::self_results),
+        )
+        .route("/api/v1/signpost", post(api::signpost::signpost))
+        .layer(DefaultBodyLimit::max(profile_input::MAX_PROFILE_BYTES))
+        .layer(axum::middleware::from_fn(security::no_store));
+
     let routes = Router::new()
         .route("/", get(pages::search::home))
         .route("/search", get(pages::search::results))
@@ -61,6 +79,7 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/openapi.json", get(api::openapi::openapi_document))
         .route("/healthz", get(pages::health::handler))
         .route("/static/{file}", get(assets::handler))
+        .merge(signposting)
         .fallback(error::not_found)
         .method_not_allowed_fallback(error::method_not_allowed)
         .with_state(state);

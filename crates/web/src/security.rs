@@ -40,6 +40,17 @@ pub(crate) async fn headers(request: Request, next: Next) -> Response {
     response
 }
 
+/// Marks a response `Cache-Control: no-store`, so that neither the browser nor any cache on
+/// the way keeps it. For the signposting form and its answers, which describe a person: the
+/// answer page must not linger in a shared computer's cache or be shown again from it.
+pub(crate) async fn no_store(request: Request, next: Next) -> Response {
+    let mut response = next.run(request).await;
+    response
+        .headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    response
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

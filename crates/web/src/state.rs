@@ -290,11 +290,7 @@ impl AppState {
     /// Signposting: every published record judged against `profile` (see
     /// [`SearchIndex::signpost`]), the first `limit` of each list written out in full. The
     /// profile lives only as long as this call: it is never stored or logged.
-    pub async fn signpost(
-        &self,
-        profile: Profile,
-        limit: usize,
-    ) -> Result<Signposting, WebError> {
+    pub async fn signpost(&self, profile: Profile, limit: usize) -> Result<Signposting, WebError> {
         self.on_index(move |index| {
             index.signpost(
                 &SearchRequest::default(),

@@ -620,6 +620,7 @@ async fn no_request_leaves_the_server_and_no_cookie_is_set() {
         paths.push(COMPARE_PAGE);
         paths.push(MISSING_PAGE);
         paths.extend(GAP_PAGES);
+        paths.extend(SIGNPOST_FORMS);
         for path in paths {
             open(&client, &base, path).await;
             assert_stays_local(&client, &base, path).await;
@@ -747,4 +748,277 @@ const GAP_PAGES: [&str; 7] = [
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn gap_pages_have_no_accessibility_violations() {
     axe_finds_nothing_on(&GAP_PAGES).await;
+}
+
+/// The signposting forms.
+const SIGNPOST_FORMS: [&str; 2] = ["/signpost", "/help"];
+
+/// Clicks the element matching `css`, first scrolled to the middle of the window so that
+/// the sticky "Exit this page" bar cannot be in the way. (WebDriver scripts run even when the
+/// page's own scripts are switched off.)
+async fn click(client: &Client, css: &str) {
+    let element = client
+        .find(Locator::Css(css))
+        .await
+        .unwrap_or_else(|e| panic!("find {css}: {e}"));
+    client
+        .execute(
+            "arguments[0].scrollIntoView({block: 'center'});",
+            vec![serde_json::to_value(&element).expect("element reference")],
+        )
+        .await
+        .unwrap_or_else(|e| panic!("scroll to {css}: {e}"));
+    element
+        .click()
+        .await
+        .unwrap_or_else(|e| panic!("click {css}: {e}"));
+}
+
+/// Answers a signposting form on the current page: `pairs` of field name and value; a text
+/// box is typed into, a radio button or checkbox clicked, a drop-down option chosen.
+async fn answer(client: &Client, pairs: &[(&str, &str)]) {
+    for (name, value) in pairs {
+        if *name == "age" {
+            let input = client
+                .find(Locator::Css("input#age"))
+                .await
+                .expect("the age box");
+            input.clear().await.expect("clear the age");
+            input.send_keys(value).await.expect("type the age");
+        } else if ["country", "language"].contains(name) {
+            click(client, &format!("select#{name} option[value=\"{value}\"]")).await;
+        } else {
+            click(client, &format!("input[name={name}][value=\"{value}\"]")).await;
+        }
+    }
+}
+
+/// Sends the signposting form and waits for the answer (or the form again, with an error).
+/// The address does not change (the form is sent with POST to its own address).
+async fn send_form(client: &Client) {
+    click(client, "form.signpost-form button[type=submit]").await;
+    client
+        .wait()
+        .at_most(Duration::from_secs(10))
+        .for_element(Locator::Css(".signpost-notice, .error-summary"))
+        .await
+        .expect("the answer page");
+}
+
+/// A form's answers: field names and values.
+type Pairs = &'static [(&'static str, &'static str)];
+
+/// The 19-year-old man convicted of an internet offence, as a probation officer answers.
+const MAN_19: [(&str, &str); 7] = [
+    ("age", "19"),
+    ("gender", "male"),
+    ("asking_for", "client"),
+    ("situations", "viewing_csam"),
+    ("justice_stage", "convicted_community"),
+    ("country", "GB"),
+    ("language", "en"),
+];
+
+/// A professional asking about a convicted woman: no example service fits.
+const WOMAN_CONVICTED: [(&str, &str); 4] = [
+    ("gender", "female"),
+    ("asking_for", "client"),
+    ("situations", "viewing_csam"),
+    ("justice_stage", "convicted_community"),
+];
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn signposting_pages_have_no_accessibility_violations() {
+    require_tools();
+    let axe = std::fs::read_to_string(axe_path())
+        .unwrap_or_else(|e| panic!("read {}: {e}: {INSTALL_HINT}", axe_path().display()));
+    with_browser(true, move |client, base| async move {
+        for path in SIGNPOST_FORMS {
+            open(&client, &base, path).await;
+            assert_accessible(&client, path, &axe).await;
+        }
+        // The answers are behind POST: send the forms, open what is collapsed, then look.
+        let open_details = "document.querySelectorAll('details').forEach(d => d.open = true);";
+        let answers: [(&str, &str, Pairs); 4] = [
+            ("/signpost", "the answer for the man of 19", &MAN_19),
+            (
+                "/signpost",
+                "an answer where nothing fits",
+                &WOMAN_CONVICTED,
+            ),
+            (
+                "/help",
+                "a self-help answer",
+                &[
+                    ("situations", "sexual_thoughts"),
+                    ("police", "no"),
+                    ("gender", "female"),
+                ],
+            ),
+            ("/signpost", "the form with a wrong age", &[("age", "abc")]),
+        ];
+        for (path, what, pairs) in answers {
+            open(&client, &base, path).await;
+            answer(&client, pairs).await;
+            send_form(&client).await;
+            client
+                .execute(open_details, vec![])
+                .await
+                .expect("open the details");
+            assert_accessible(&client, what, &axe).await;
+            assert_stays_local(&client, &base, what).await;
+        }
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn signposting_works_without_javascript() {
+    with_browser(false, |client, base| async move {
+        // From the site navigation to the practitioners' form.
+        open(&client, &base, "/").await;
+        assert_eq!(scripting_enabled(&client).await, json!(false));
+        client
+            .find(Locator::LinkText("Find a service"))
+            .await
+            .expect("the navigation link")
+            .click()
+            .await
+            .expect("follow it");
+        wait_to_leave(&client, &format!("{base}/")).await;
+        assert_eq!(client.current_url().await.expect("URL").path(), "/signpost");
+        // Nothing is chosen but "not known".
+        let checked = client
+            .execute(
+                "return [...document.querySelectorAll('input:checked, option:checked')]
+                    .map(e => e.value);",
+                vec![],
+            )
+            .await
+            .expect("read the choices");
+        assert!(
+            checked
+                .as_array()
+                .expect("list")
+                .iter()
+                .all(|v| v == &json!("")),
+            "{checked}"
+        );
+
+        answer(&client, &MAN_19).await;
+        send_form(&client).await;
+        let url = client.current_url().await.expect("URL");
+        assert_eq!(url.path(), "/signpost");
+        assert_eq!(url.query(), None, "the answers are not in the address");
+        assert_eq!(text_of(&client, "h1").await, "Services that may fit");
+        let notice = text_of(&client, ".signpost-notice").await;
+        assert!(notice.contains("not an assessment of risk"), "{notice}");
+        let eligible = text_of(&client, "section[aria-labelledby=eligible-heading]").await;
+        assert!(
+            eligible.contains("Internet Sex Offender Treatment Programme"),
+            "{eligible}"
+        );
+        assert!(
+            eligible.contains("Formats that fit: Individual work"),
+            "{eligible}"
+        );
+        // Not eligible is collapsed; opening it shows the reason, in words.
+        let northumbria_css = "section[aria-labelledby=ineligible-heading] \
+            a[href=\"/interventions/northumbria-sex-offender-groupwork-programme\"]";
+        let northumbria = client
+            .find(Locator::Css(northumbria_css))
+            .await
+            .expect("the groupwork programme");
+        assert!(!northumbria.is_displayed().await.expect("displayed"));
+        click(
+            &client,
+            "section[aria-labelledby=ineligible-heading] summary",
+        )
+        .await;
+        assert!(northumbria.is_displayed().await.expect("displayed"));
+        let ineligible = text_of(&client, "section[aria-labelledby=ineligible-heading]").await;
+        assert!(
+            ineligible.contains("Age: Does not fit. 19: the service takes 21+"),
+            "{ineligible}"
+        );
+        // A record's page is a plain link away, and "Start again" gives an empty form.
+        click(&client, northumbria_css).await;
+        wait_to_leave(&client, &format!("{base}/signpost")).await;
+        assert_eq!(
+            client.current_url().await.expect("URL").path(),
+            "/interventions/northumbria-sex-offender-groupwork-programme"
+        );
+        open(&client, &base, "/signpost").await;
+        answer(&client, &WOMAN_CONVICTED).await;
+        send_form(&client).await;
+        let nothing = text_of(&client, ".nothing-fits").await;
+        assert!(
+            nothing.contains("If gender were not a barrier"),
+            "{nothing}"
+        );
+        client
+            .find(Locator::LinkText("Start again"))
+            .await
+            .expect("start again")
+            .click()
+            .await
+            .expect("start again");
+        client
+            .wait()
+            .for_element(Locator::Css("form.signpost-form"))
+            .await
+            .expect("the form");
+        let age = client
+            .find(Locator::Css("input#age"))
+            .await
+            .expect("age")
+            .prop("value")
+            .await
+            .expect("value");
+        assert_eq!(age.as_deref(), Some(""));
+
+        // From the home page's "Worried about your own thoughts?" to the self-help form.
+        open(&client, &base, "/").await;
+        client
+            .find(Locator::LinkText(
+                "Answer a few questions to see which services could help you",
+            ))
+            .await
+            .expect("the self-help link")
+            .click()
+            .await
+            .expect("follow it");
+        wait_to_leave(&client, &format!("{base}/")).await;
+        assert_eq!(client.current_url().await.expect("URL").path(), "/help");
+        let intro = text_of(&client, ".privacy-note").await;
+        assert!(intro.contains("Nothing you enter is stored"), "{intro}");
+        answer(
+            &client,
+            &[
+                ("age", "30"),
+                ("situations", "sexual_thoughts"),
+                ("police", "no"),
+            ],
+        )
+        .await;
+        send_form(&client).await;
+        let url = client.current_url().await.expect("URL");
+        assert_eq!((url.path(), url.query()), ("/help", None));
+        assert_eq!(
+            text_of(&client, "h1").await,
+            "Services that may be able to help you"
+        );
+        let found = text_of(&client, "main").await;
+        assert!(found.contains("StopSO"), "{found}");
+        assert!(
+            client
+                .find(Locator::LinkText("Exit this page"))
+                .await
+                .is_ok(),
+            "the exit link"
+        );
+        let cookies = client.get_all_cookies().await.expect("read cookies");
+        assert!(cookies.is_empty(), "{cookies:?}");
+    })
+    .await;
 }

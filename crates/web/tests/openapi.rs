@@ -789,3 +789,240 @@ async fn the_gap_map_and_gaps_are_documented_as_they_are_sent() {
         "gaps 400",
     );
 }
+
+const SIGNPOST: &str = "/api/v1/signpost";
+
+/// The schema of `POST /api/v1/signpost`'s response for a status and media type.
+fn signpost_response_schema<'a>(doc: &'a Value, status: &str, media_type: &str) -> &'a Value {
+    let schema =
+        &doc["paths"][SIGNPOST]["post"]["responses"][status]["content"][media_type]["schema"];
+    assert!(
+        schema.is_object(),
+        "{SIGNPOST}: no {media_type} schema for {status}"
+    );
+    schema
+}
+
+/// The enum values a request property allows: of the schema itself, of its non-null
+/// variant, or of its items.
+fn request_enum(doc: &Value, schema: &Value) -> Option<BTreeSet<String>> {
+    let schema = resolve(doc, schema);
+    if let Some(values) = schema.get("enum").and_then(Value::as_array) {
+        return Some(
+            values
+                .iter()
+                .filter_map(Value::as_str)
+                .map(String::from)
+                .collect(),
+        );
+    }
+    if let Some(items) = schema.get("items") {
+        return request_enum(doc, items);
+    }
+    schema
+        .get("oneOf")
+        .and_then(Value::as_array)?
+        .iter()
+        .find_map(|v| request_enum(doc, v))
+}
+
+async fn post_signpost(server: &common::TestServer, body: &Value) -> (u16, String, Value) {
+    let response = common::post_json(server, SIGNPOST, body).await;
+    let status = response.status().as_u16();
+    let content_type = content_type(&response);
+    let text = response.text().await.expect("body");
+    let json = serde_json::from_str(&text).unwrap_or_else(|e| panic!("{body}: {e}: {text}"));
+    (status, content_type, json)
+}
+
+#[tokio::test]
+async fn signposting_is_documented_as_it_is_asked_and_answered() {
+    use preventory_core::eligibility::{AskingFor, JusticeStage, Situation};
+    use preventory_core::matching::{Criterion, Nearness, Profile, Status, Verdict};
+    use preventory_core::vocab::{Country, Gender, Language};
+
+    let mut records = common::examples();
+    // A fictional anonymous helpline for people asking for themselves, so that answers list
+    // helplines (and a professional's answer can still find nothing that fits).
+    let mut helpline = common::helpline_one();
+    helpline.eligibility.anonymous = Some(true);
+    helpline.eligibility.remote = Some(true);
+    helpline.eligibility.serves = Some(vec![AskingFor::ForSelf]);
+    records.push(helpline);
+    let server = start_with(records).await;
+    let doc = document(&server).await;
+
+    let item = doc["paths"][SIGNPOST].as_object().expect(SIGNPOST);
+    assert_eq!(item.keys().collect::<Vec<_>>(), ["post"]);
+    let operation = &doc["paths"][SIGNPOST]["post"];
+    assert!(
+        operation["parameters"].is_null(),
+        "the endpoint takes no parameters"
+    );
+    assert!(operation["description"]
+        .as_str()
+        .is_some_and(|d| d.contains("not an assessment of risk")));
+
+    // The request body: exactly the profile's fields, none required, each with the core's
+    // ids where it takes ids.
+    let body = &operation["requestBody"];
+    let request = resolve(&doc, &body["content"]["application/json"]["schema"]);
+    let properties = request["properties"]
+        .as_object()
+        .expect("request properties");
+    let documented: BTreeSet<&str> = properties.keys().map(String::as_str).collect();
+    let own = serde_json::to_value(Profile::default()).expect("serialise");
+    let fields: BTreeSet<&str> = own
+        .as_object()
+        .expect("object")
+        .keys()
+        .map(String::as_str)
+        .collect();
+    assert_eq!(documented, fields);
+    assert!(
+        request["required"].as_array().is_none_or(|r| r.is_empty()),
+        "every field may be left out: {request}"
+    );
+    let expected: [(&str, BTreeSet<String>); 6] = [
+        ("gender", ids(&Gender::all())),
+        ("asking_for", ids(&AskingFor::all())),
+        ("situations", ids(&Situation::all())),
+        ("justice_stage", ids(&JusticeStage::all())),
+        ("country", ids(&Country::all())),
+        ("language", ids(&Language::all())),
+    ];
+    for (field, values) in &expected {
+        assert_eq!(
+            request_enum(&doc, &properties[*field]).as_ref(),
+            Some(values),
+            "{field}"
+        );
+        // Every documented value is accepted; anything else is refused, naming the field.
+        for value in values {
+            let json = if *field == "situations" {
+                serde_json::json!({ *field: [value] })
+            } else {
+                serde_json::json!({ *field: value })
+            };
+            let (status, _, answer) = post_signpost(&server, &json).await;
+            assert_eq!(status, 200, "{json}: {answer}");
+        }
+        let (status, content_type, problem) =
+            post_signpost(&server, &serde_json::json!({ *field: "not-an-id" })).await;
+        assert_eq!(
+            (status, content_type.as_str()),
+            (400, "application/problem+json"),
+            "{field}"
+        );
+        assert!(
+            problem["detail"]
+                .as_str()
+                .is_some_and(|d| d.contains(&format!("`{field}`"))),
+            "{problem}"
+        );
+        check(
+            &doc,
+            signpost_response_schema(&doc, "400", "application/problem+json"),
+            &problem,
+            field,
+        );
+    }
+    for (field, kind) in [
+        ("age", "integer"),
+        ("needs_anonymity", "boolean"),
+        ("remote_only", "boolean"),
+    ] {
+        let schema = resolve(&doc, &properties[field]);
+        let types = allowed_types(schema).unwrap_or_default();
+        assert!(
+            types.contains(&kind) && types.contains(&"null"),
+            "{field}: {schema}"
+        );
+    }
+    for status in ["413", "415"] {
+        signpost_response_schema(&doc, status, "application/problem+json");
+    }
+
+    // The answers, for many profiles, match the response schema all the way down, and fill
+    // every part of it.
+    let schema = signpost_response_schema(&doc, "200", "application/json");
+    let profiles = [
+        serde_json::json!({}),
+        serde_json::json!({"age": 19, "gender": "male", "asking_for": "client",
+            "situations": ["viewing_csam"], "justice_stage": "convicted_community",
+            "country": "GB", "language": "en"}),
+        serde_json::json!({"age": 30, "gender": "female", "asking_for": "self",
+            "situations": ["sexual_thoughts"], "justice_stage": "none", "country": "GB",
+            "needs_anonymity": true, "remote_only": true}),
+        serde_json::json!({"gender": "female", "asking_for": "client",
+            "situations": ["viewing_csam"], "justice_stage": "convicted_community",
+            "needs_anonymity": null, "remote_only": false, "situations": null}),
+        serde_json::json!({"gender": "female", "asking_for": "client",
+            "situations": ["viewing_csam"], "justice_stage": "convicted_community"}),
+    ];
+    let mut answers = Vec::new();
+    for profile in &profiles {
+        let (status, content_type, answer) = post_signpost(&server, profile).await;
+        if status == 400 {
+            // The fourth profile repeats a field on purpose.
+            assert!(answer["detail"]
+                .as_str()
+                .is_some_and(|d| d.contains("duplicate field `situations`")));
+            continue;
+        }
+        assert_eq!(
+            (status, content_type.as_str()),
+            (200, "application/json"),
+            "{profile}: {answer}"
+        );
+        check(&doc, schema, &answer, &profile.to_string());
+        answers.push(answer);
+    }
+    // The limit the answers are written out to is the one the description gives.
+    let limit = answers[0]["limit"].as_u64().expect("a limit");
+    assert!(operation["description"]
+        .as_str()
+        .is_some_and(|d| d.contains(&format!("`limit` ({limit})"))));
+    let some = |what: &str, found: &dyn Fn(&Value) -> bool| {
+        assert!(answers.iter().any(found), "no answer has {what}");
+    };
+    let non_empty = |v: &Value| v.as_array().is_some_and(|a| !a.is_empty());
+    some("results", &|a| non_empty(&a["results"]));
+    some("relaxations", &|a| non_empty(&a["relaxations"]));
+    some("helplines", &|a| non_empty(&a["helplines"]));
+    some("formats", &|a| {
+        a["results"]
+            .as_array()
+            .is_some_and(|r| r.iter().any(|m| non_empty(&m["formats"])))
+    });
+    some("notes", &|a| {
+        a["results"]
+            .as_array()
+            .is_some_and(|r| r.iter().any(|m| non_empty(&m["notes"])))
+    });
+    some("a result not rated", &|a| {
+        a["results"]
+            .as_array()
+            .is_some_and(|r| r.iter().any(|m| m["rating"].is_null()))
+    });
+    some("a rated result", &|a| {
+        a["results"]
+            .as_array()
+            .is_some_and(|r| r.iter().any(|m| m["rating"].is_string()))
+    });
+
+    // The response's ids are the core's.
+    let by_name = |name: &str| doc["components"]["schemas"][name].clone();
+    let result = by_name("SignpostResult");
+    assert_eq!(enum_of(&doc, &result, "status"), ids(&Status::all()));
+    assert_eq!(enum_of(&doc, &result, "nearness"), ids(&Nearness::all()));
+    assert_eq!(enum_of(&doc, &result, "rating"), ids(&Rating::all()));
+    let reason = by_name("CriterionReason");
+    assert_eq!(enum_of(&doc, &reason, "criterion"), ids(&Criterion::all()));
+    assert_eq!(enum_of(&doc, &reason, "verdict"), ids(&Verdict::all()));
+    let relaxation = by_name("Relaxation");
+    assert_eq!(
+        enum_of(&doc, &relaxation, "criterion"),
+        ids(&Criterion::all())
+    );
+}

@@ -1,9 +1,10 @@
 //! The criteria, one function each: a verdict from the profile and the record, and, when
 //! asked for, the reason in plain words.
 //!
-//! The same functions serve the cheap pass that ranks every record (no words, so no
-//! allocation) and the full pass that explains the records shown, so the two can never
-//! disagree about a verdict.
+//! These functions are the definition of every verdict and write the reasons of the records
+//! shown. The cheap pass that ranks every record restates them over precompiled keys
+//! (`key.rs`), because walking each record's vectors here costs too much at 100,000
+//! records; property tests hold the two to the same verdicts.
 
 use super::profile::Profile;
 use super::{Criterion, Nearness, Verdict, CRITERIA};
@@ -48,8 +49,10 @@ pub(super) fn check_all(p: &Profile, r: &Intervention, ex: Explain) -> Checks {
     CRITERIA.map(|c| check_one(c, p, r, ex))
 }
 
-/// The order of the cheap pass: the criteria quickest to check first, age (which looks at
-/// every format) last, so that most records that fail twice are set aside early.
+/// The order of the former cheap pass: the criteria quickest to check first, age (which looks
+/// at every format) last, so that most records that fail twice are set aside early. Kept for
+/// the tests, which hold the keyed pass to the answers of this one.
+#[cfg(test)]
 const CHEAP_ORDER: [Criterion; CRITERIA.len()] = [
     Criterion::Gender,
     Criterion::AskingFor,
@@ -62,7 +65,9 @@ const CHEAP_ORDER: [Criterion; CRITERIA.len()] = [
     Criterion::Age,
 ];
 
-/// The verdicts of the cheap pass, indexed by criterion.
+/// The verdicts of the former cheap pass, indexed by criterion (tests only, see
+/// [`CHEAP_ORDER`]).
+#[cfg(test)]
 #[derive(Debug, Clone, Copy)]
 pub(super) struct Verdicts {
     /// Verdicts by `Criterion as usize`; `None` where the criterion does not apply, or was not
@@ -73,7 +78,9 @@ pub(super) struct Verdicts {
     pub(super) fails: u8,
 }
 
-/// Only the verdicts, without words: the cheap pass that ranks every record.
+/// Only the verdicts, without words: the former cheap pass, straight from the record (tests
+/// only, see [`CHEAP_ORDER`]).
+#[cfg(test)]
 pub(super) fn verdicts(p: &Profile, r: &Intervention) -> Verdicts {
     let mut out = Verdicts {
         by_criterion: [None; CRITERIA.len()],
@@ -134,7 +141,7 @@ pub(super) const JUSTICE_STAGES: [JusticeStage; 7] = [
 
 /// A list the service states. An empty list says nothing (no service takes nobody), so it is
 /// unknown like a missing one.
-fn stated<T>(list: &Option<Vec<T>>) -> Option<&[T]> {
+pub(super) fn stated<T>(list: &Option<Vec<T>>) -> Option<&[T]> {
     list.as_deref().filter(|l| !l.is_empty())
 }
 
@@ -147,13 +154,13 @@ fn covers_all<T: PartialEq>(list: &[T], every: &[T]) -> bool {
 
 /// Age limits as stated; either end may be missing.
 #[derive(Debug, Clone, Copy)]
-struct Limits {
-    min: Option<u8>,
-    max: Option<u8>,
+pub(super) struct Limits {
+    pub(super) min: Option<u8>,
+    pub(super) max: Option<u8>,
 }
 
 impl Limits {
-    fn is_stated(self) -> bool {
+    pub(super) fn is_stated(self) -> bool {
         self.min.is_some() || self.max.is_some()
     }
 
@@ -182,7 +189,7 @@ impl Limits {
 
 /// Every delivery format the record names, possibly repeated: those with age limits of their
 /// own first, in their order, then the facet rows', then the record's type list.
-fn delivery_terms(r: &Intervention) -> impl Iterator<Item = &Term<Delivery>> + Clone {
+pub(super) fn delivery_terms(r: &Intervention) -> impl Iterator<Item = &Term<Delivery>> + Clone {
     r.eligibility
         .formats
         .iter()
@@ -203,7 +210,7 @@ fn candidate_formats(r: &Intervention) -> impl Iterator<Item = &Term<Delivery>> 
 
 /// The age limits of one format: its own, with the service's overall limits filling a
 /// missing end.
-fn limits_for(r: &Intervention, t: &Term<Delivery>) -> Limits {
+pub(super) fn limits_for(r: &Intervention, t: &Term<Delivery>) -> Limits {
     let e = &r.eligibility;
     match e.formats.iter().find(|f| &f.delivery == t) {
         Some(f) => Limits {
@@ -217,7 +224,7 @@ fn limits_for(r: &Intervention, t: &Term<Delivery>) -> Limits {
     }
 }
 
-fn overall_limits(r: &Intervention) -> Limits {
+pub(super) fn overall_limits(r: &Intervention) -> Limits {
     Limits {
         min: r.eligibility.age_min,
         max: r.eligibility.age_max,
@@ -324,27 +331,16 @@ fn age(p: &Profile, r: &Intervention, ex: Explain) -> Check {
     Check::new(verdict, text)
 }
 
-/// The formats that suit the person: those their age fits (or, when none is known to fit,
-/// those that may), narrowed to phone and online ones when they need remote help and the
-/// service offers such formats.
+/// The formats that may suit the person: every format whose age limits do not exclude them
+/// (a format with no stated range may well suit them, so it is not dropped in favour of one
+/// whose range is known), narrowed to phone and online ones when they need remote help and
+/// the service offers such formats.
 pub(super) fn fitting_formats(p: &Profile, r: &Intervention) -> Vec<Term<Delivery>> {
     let mut formats: Vec<&Term<Delivery>> = match p.age {
         None => candidate_formats(r).collect(),
-        Some(age) => {
-            let judged: Vec<(&Term<Delivery>, Verdict)> = candidate_formats(r)
-                .map(|t| (t, limits_for(r, t).verdict(age)))
-                .collect();
-            let wanted = if judged.iter().any(|(_, v)| *v == Verdict::Fits) {
-                Verdict::Fits
-            } else {
-                Verdict::Unknown
-            };
-            judged
-                .into_iter()
-                .filter(|(_, v)| *v == wanted)
-                .map(|(t, _)| t)
-                .collect()
-        }
+        Some(age) => candidate_formats(r)
+            .filter(|t| limits_for(r, t).verdict(age) != Verdict::Fails)
+            .collect(),
     };
     if p.remote_only == Some(true) || reached_only_remotely(p, r) {
         // Only when some format is remote by nature: a service that says it works remotely
@@ -625,7 +621,7 @@ fn is_remote_format(t: &Term<Delivery>) -> bool {
     )
 }
 
-fn has_remote_delivery(r: &Intervention) -> bool {
+pub(super) fn has_remote_delivery(r: &Intervention) -> bool {
     delivery_terms(r).any(is_remote_format)
 }
 
@@ -743,14 +739,14 @@ fn country(p: &Profile, r: &Intervention, ex: Explain) -> Check {
 
 /// The languages a service works in: those its eligibility states, else those of its facet
 /// rows (the database's "languages of delivery").
-enum Languages<'a> {
+pub(super) enum Languages<'a> {
     Stated(&'a [Language]),
     Listed(&'a Intervention),
     Unknown,
 }
 
 impl Languages<'_> {
-    fn of(r: &Intervention) -> Languages<'_> {
+    pub(super) fn of(r: &Intervention) -> Languages<'_> {
         if let Some(stated) = stated(&r.eligibility.languages) {
             Languages::Stated(stated)
         } else if r.facet_rows.iter().any(|row| !row.languages.is_empty()) {

@@ -29,17 +29,22 @@
 //! Pure: no I/O. The profile is only read; nothing here keeps or logs it.
 
 mod criteria;
+mod key;
 mod profile;
 #[cfg(test)]
 mod tests;
 
+pub use key::MatchKey;
 pub use profile::Profile;
 
 use crate::rating::Rating;
 use crate::record::Intervention;
 use crate::vocab::{vocabulary, Delivery, Term};
+use key::CompiledProfile;
 use serde::{Deserialize, Serialize};
+use std::borrow::Borrow;
 use std::cmp::Ordering;
+use std::collections::BinaryHeap;
 
 /// What every answer says to the people reading it: this is signposting, not an assessment,
 /// and the service decides.
@@ -312,153 +317,277 @@ pub fn signpost<'a>(
 }
 
 /// [`signpost`], writing out at most `options.limit` results, helplines and services per
-/// relaxation.
+/// relaxation. Each record's [`MatchKey`] is made on the way and dropped once the record is
+/// judged; a caller that judges the same records often keeps the keys and calls
+/// [`signpost_keyed`] instead.
 pub fn signpost_with<'a>(
     profile: &Profile,
     records: impl IntoIterator<Item = &'a Intervention>,
     options: &SignpostOptions,
 ) -> Signposting {
-    let limit = options.limit.unwrap_or(usize::MAX);
-    // The cheap pass: verdicts for every record, no words.
-    let mut ranked: Vec<Ranked<'a>> = records
+    let records = records.into_iter().map(|r| (MatchKey::of(r), r, 0));
+    judge_and_write(profile, records, options)
+}
+
+/// A record with its [`MatchKey`], for [`signpost_keyed`].
+#[derive(Debug, Clone, Copy)]
+pub struct KeyedRecord<'a> {
+    /// `MatchKey::of(record)`, made beforehand. A key of another record gives that record's
+    /// verdicts in the cheap pass and so a wrong order and counts.
+    pub key: &'a MatchKey,
+    /// The record, read for the order's last tie-breaks and to write out the reasons.
+    pub record: &'a Intervention,
+    /// The record's place in the order of (title, slug) among the records passed, when the
+    /// caller has one at hand: numbers that compare like (title, slug) do, and for records
+    /// equal in both, like their places in the input. Saves comparing titles. 0 for every
+    /// record when there is none: titles and slugs are then compared.
+    pub title_order: u32,
+}
+
+impl<'a> KeyedRecord<'a> {
+    /// A record and its key, without a title order.
+    pub fn new(key: &'a MatchKey, record: &'a Intervention) -> KeyedRecord<'a> {
+        KeyedRecord {
+            key,
+            record,
+            title_order: 0,
+        }
+    }
+}
+
+/// [`signpost_with`] over records whose keys were made beforehand (the search catalogue
+/// makes them once, when it indexes a record): the same answer, with the cheap pass down to
+/// a few bit operations per record.
+pub fn signpost_keyed<'a>(
+    profile: &Profile,
+    records: impl IntoIterator<Item = KeyedRecord<'a>>,
+    options: &SignpostOptions,
+) -> Signposting {
+    let records = records
         .into_iter()
-        .enumerate()
-        .map(|(index, record)| Ranked::new(profile, record, index))
-        .collect();
+        .map(|k| (k.key, k.record, k.title_order));
+    judge_and_write(profile, records, options)
+}
+
+/// The two passes. The cheap one judges every record from its key and keeps, for each list
+/// the answer writes out, only its first `limit` records so far (a heap of at most `limit`),
+/// so nothing in it grows with the number of records unless there is no limit. Then the
+/// records kept are written out with [`match_one`].
+fn judge_and_write<'a, K: Borrow<MatchKey>>(
+    profile: &Profile,
+    records: impl Iterator<Item = (K, &'a Intervention, u32)>,
+    options: &SignpostOptions,
+) -> Signposting {
+    let limit = options.limit.unwrap_or(usize::MAX);
+    let compiled = CompiledProfile::new(profile);
     let mut counts = StatusCounts::default();
-    for r in &ranked {
-        match r.status {
+    let mut results = First::new(limit);
+    let mut helplines = First::new(limit);
+    // Relaxations are given only when no record fits, so they are gathered only until one
+    // does: the first that fits ends the gathering and frees what was gathered.
+    let mut relaxing = Some(Relaxing::new(limit));
+    for (index, (key, record, title_order)) in records.enumerate() {
+        let key = key.borrow();
+        let verdicts = key.judge(&compiled);
+        let status = verdicts.status();
+        let nearness = key.nearness(&compiled);
+        let ranked = Ranked {
+            key: Ranked::pack(status, key.strength(), nearness, title_order),
+            status,
+            index,
+            record,
+        };
+        match status {
             Status::Eligible => counts.eligible += 1,
             Status::PossiblyEligible => counts.possibly_eligible += 1,
             Status::Ineligible => counts.ineligible += 1,
         }
+        if status == Status::Ineligible {
+            if let (Some(relaxing), Some((criterion, relaxed))) =
+                (relaxing.as_mut(), verdicts.only_failure())
+            {
+                // Ordered by the status without the criterion first, then as results are
+                // (every one of them is ineligible).
+                relaxing.offer(
+                    criterion,
+                    Ranked {
+                        key: Ranked::pack(relaxed, key.strength(), nearness, title_order),
+                        status: relaxed,
+                        ..ranked
+                    },
+                );
+            }
+        } else {
+            relaxing = None;
+            if key.is_helpline() {
+                helplines.offer(ranked);
+            }
+        }
+        results.offer(ranked);
     }
 
-    let mut helplines: Vec<&Ranked<'a>> = ranked
-        .iter()
-        .filter(|r| r.status != Status::Ineligible && criteria::is_helpline(r.record))
-        .collect();
-    first_in_order(&mut helplines, limit, |a, b| a.order(b));
-    let helplines = helplines
-        .iter()
-        .map(|r| match_one(profile, r.record))
-        .collect();
-
-    let relaxations = if counts.eligible == 0 && counts.possibly_eligible == 0 {
-        relaxations(&ranked, limit)
-    } else {
-        Vec::new()
+    let write_out = |first: First<'_>| {
+        first
+            .into_sorted()
+            .into_iter()
+            .map(|r| match_one(profile, r.record))
+            .collect()
     };
-
-    first_in_order(&mut ranked, limit, Ranked::order);
-    let results = ranked
-        .iter()
-        .map(|r| match_one(profile, r.record))
-        .collect();
-
     Signposting {
-        results,
+        helplines: write_out(helplines),
+        results: write_out(results),
         counts,
-        relaxations,
-        helplines,
+        relaxations: relaxing.map_or_else(Vec::new, Relaxing::into_relaxations),
         notice: NOTICE,
     }
 }
 
-/// One record after the cheap pass: what ordering, counting and relaxing need.
+/// One record after the cheap pass: what ordering and writing out need.
+#[derive(Debug, Clone, Copy)]
 struct Ranked<'a> {
-    record: &'a Intervention,
+    /// Status, evidence, nearness and title order packed into one number (see
+    /// [`Ranked::pack`]), so that most comparisons compare one integer and touch no record.
+    key: u64,
+    /// The status packed into `key`: the record's, or in a relaxation the one it would have.
+    status: Status,
     /// Position in the input: the last tie-break, so the order is total and repeatable even
     /// for records with the same title and slug.
     index: usize,
-    /// The verdicts, for relaxations.
-    verdicts: criteria::Verdicts,
-    status: Status,
-    /// [`Rating::strength_rank`]; not rated sorts after every rating.
-    strength: u8,
-    nearness: Nearness,
+    record: &'a Intervention,
 }
 
-impl<'a> Ranked<'a> {
-    fn new(profile: &Profile, record: &'a Intervention, index: usize) -> Ranked<'a> {
-        let verdicts = criteria::verdicts(profile, record);
-        Ranked {
-            record,
-            index,
-            status: status_of(verdicts.by_criterion.iter().flatten().copied()),
-            verdicts,
-            strength: record.rating.map_or(u8::MAX, Rating::strength_rank),
-            nearness: criteria::nearness(profile, record),
-        }
+impl Ranked<'_> {
+    /// Status, then strength of evidence (not rated last), then nearness, then the caller's
+    /// title order (0 when it has none); the most significant first.
+    fn pack(status: Status, strength: u8, nearness: Nearness, title_order: u32) -> u64 {
+        (status as u64) << 44
+            | u64::from(strength) << 36
+            | (nearness as u64) << 32
+            | u64::from(title_order)
     }
+}
 
-    /// Result order: status, evidence, nearness, title, slug, input position.
-    fn order(&self, other: &Self) -> Ordering {
-        self.status
-            .cmp(&other.status)
-            .then(self.strength.cmp(&other.strength))
-            .then(self.nearness.cmp(&other.nearness))
+/// Result order: status, evidence, nearness, title, slug, input position.
+impl Ord for Ranked<'_> {
+    fn cmp(&self, other: &Self) -> Ordering {
+        self.key
+            .cmp(&other.key)
             .then_with(|| self.record.title.cmp(&other.record.title))
             .then_with(|| self.record.slug.cmp(&other.record.slug))
             .then(self.index.cmp(&other.index))
     }
 }
 
-/// Keeps the first `limit` items in order, sorted; linear selection first, so a short list
-/// from 100,000 records does not sort them all.
-fn first_in_order<T>(items: &mut Vec<T>, limit: usize, cmp: impl Fn(&T, &T) -> Ordering) {
-    if limit == 0 {
-        items.clear();
-        return;
+impl PartialOrd for Ranked<'_> {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
     }
-    if items.len() > limit {
-        items.select_nth_unstable_by(limit - 1, &cmp);
-        items.truncate(limit);
-    }
-    items.sort_unstable_by(&cmp);
 }
 
-/// For each criterion, the services it alone rules out, with the status each would have
-/// without it.
-fn relaxations(ranked: &[Ranked<'_>], limit: usize) -> Vec<Relaxation> {
-    let mut opened: [Vec<(Status, &Ranked<'_>)>; CRITERIA.len()] = Default::default();
-    // Only records failing exactly one criterion were checked on every criterion.
-    for r in ranked.iter().filter(|r| r.verdicts.fails == 1) {
-        let by_criterion = &r.verdicts.by_criterion;
-        if let Some(only) = by_criterion.iter().position(|v| *v == Some(Verdict::Fails)) {
-            let rest = by_criterion
-                .iter()
-                .enumerate()
-                .filter(|(i, _)| *i != only)
-                .filter_map(|(_, v)| *v);
-            opened[only].push((status_of(rest), r));
+impl PartialEq for Ranked<'_> {
+    fn eq(&self, other: &Self) -> bool {
+        self.cmp(other) == Ordering::Equal
+    }
+}
+
+impl Eq for Ranked<'_> {}
+
+/// The first `limit` records offered, in result order.
+///
+/// Until `limit` records are offered they are only gathered, and sorted at the end: with no
+/// limit, or more than there are records, that is one sort, cheaper than a heap. Once there
+/// are `limit` of them they become a max-heap whose top is the last one kept, so each record
+/// that comes after it costs one comparison and no allocation.
+enum First<'a> {
+    Gathering { limit: usize, kept: Vec<Ranked<'a>> },
+    Full(BinaryHeap<Ranked<'a>>),
+}
+
+impl<'a> First<'a> {
+    fn new(limit: usize) -> First<'a> {
+        First::Gathering {
+            limit,
+            kept: Vec::new(),
         }
     }
-    let mut relaxations: Vec<Relaxation> = CRITERIA
-        .iter()
-        .zip(opened)
-        .filter(|(_, services)| !services.is_empty())
-        .map(|(criterion, mut services)| {
-            let total = services.len();
-            first_in_order(&mut services, limit, |a, b| {
-                a.0.cmp(&b.0).then_with(|| a.1.order(b.1))
-            });
-            Relaxation {
+
+    #[inline]
+    fn offer(&mut self, r: Ranked<'a>) {
+        match self {
+            First::Gathering { limit, kept } => {
+                if kept.len() < *limit {
+                    kept.push(r);
+                    if kept.len() == *limit {
+                        *self = First::Full(BinaryHeap::from(std::mem::take(kept)));
+                    }
+                }
+            }
+            First::Full(heap) => {
+                if let Some(mut last) = heap.peek_mut() {
+                    if r < *last {
+                        *last = r;
+                    }
+                }
+            }
+        }
+    }
+
+    /// The records kept, first first.
+    fn into_sorted(self) -> Vec<Ranked<'a>> {
+        match self {
+            First::Gathering { mut kept, .. } => {
+                kept.sort_unstable();
+                kept
+            }
+            First::Full(heap) => heap.into_sorted_vec(),
+        }
+    }
+}
+
+/// The services each criterion alone rules out, while no service fits.
+struct Relaxing<'a> {
+    /// By criterion: how many services it alone rules out, and the first of them.
+    opened: [(usize, First<'a>); CRITERIA.len()],
+}
+
+impl<'a> Relaxing<'a> {
+    fn new(limit: usize) -> Relaxing<'a> {
+        Relaxing {
+            opened: std::array::from_fn(|_| (0, First::new(limit))),
+        }
+    }
+
+    fn offer(&mut self, criterion: Criterion, r: Ranked<'a>) {
+        if let Some((total, first)) = self.opened.get_mut(criterion as usize) {
+            *total += 1;
+            first.offer(r);
+        }
+    }
+
+    /// One relaxation per criterion that rules services out alone, most services opened
+    /// first.
+    fn into_relaxations(self) -> Vec<Relaxation> {
+        let mut relaxations: Vec<Relaxation> = CRITERIA
+            .iter()
+            .zip(self.opened)
+            .filter(|(_, (total, _))| *total > 0)
+            .map(|(criterion, (total, first))| Relaxation {
                 criterion: *criterion,
                 text: criterion.if_relaxed().to_string(),
-                services: services
+                services: first
+                    .into_sorted()
                     .into_iter()
-                    .map(|(status, r)| OpenedService {
+                    .map(|r| OpenedService {
                         slug: r.record.slug.clone(),
                         title: r.record.title.clone(),
-                        status,
+                        status: r.status,
                     })
                     .collect(),
                 total,
-            }
-        })
-        .collect();
-    // Stable: equal totals keep the criteria's order.
-    relaxations.sort_by_key(|r| std::cmp::Reverse(r.total));
-    relaxations
+            })
+            .collect();
+        // Stable: equal totals keep the criteria's order.
+        relaxations.sort_by_key(|r| std::cmp::Reverse(r.total));
+        relaxations
+    }
 }

@@ -1,7 +1,8 @@
 //! Tests over fictional records modelled on the examples, and properties over
 //! arbitrary profiles and eligibilities.
 
-use super::criteria::{ASKING_FOR, GENDERS, JUSTICE_STAGES, SITUATIONS};
+use super::criteria::{self, ASKING_FOR, GENDERS, JUSTICE_STAGES, SITUATIONS};
+use super::key::CompiledProfile;
 use super::*;
 use crate::eligibility::{
     AskingFor, Cost, Eligibility, FormatAgeLimits, JusticeStage, ReferralRoute, Situation,
@@ -995,5 +996,261 @@ proptest! {
             &limited.helplines[..],
             &forward.helplines[..limit.min(forward.helplines.len())]
         );
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// The keyed cheap pass against the former one.
+
+/// The former signposting, judging every record straight from the record with
+/// `criteria::verdicts`, sorting in full and relaxing from the verdicts kept: what the keyed
+/// pass must answer to the letter.
+mod reference {
+    use super::super::criteria;
+    use super::super::*;
+
+    struct Ranked<'a> {
+        record: &'a Intervention,
+        index: usize,
+        verdicts: criteria::Verdicts,
+        status: Status,
+        strength: u8,
+        nearness: Nearness,
+    }
+
+    impl<'a> Ranked<'a> {
+        fn new(profile: &Profile, record: &'a Intervention, index: usize) -> Ranked<'a> {
+            let verdicts = criteria::verdicts(profile, record);
+            Ranked {
+                record,
+                index,
+                status: status_of(verdicts.by_criterion.iter().flatten().copied()),
+                verdicts,
+                strength: record.rating.map_or(u8::MAX, Rating::strength_rank),
+                nearness: criteria::nearness(profile, record),
+            }
+        }
+
+        fn order(&self, other: &Self) -> Ordering {
+            self.status
+                .cmp(&other.status)
+                .then(self.strength.cmp(&other.strength))
+                .then(self.nearness.cmp(&other.nearness))
+                .then_with(|| self.record.title.cmp(&other.record.title))
+                .then_with(|| self.record.slug.cmp(&other.record.slug))
+                .then(self.index.cmp(&other.index))
+        }
+    }
+
+    fn first_in_order<T>(items: &mut Vec<T>, limit: usize, cmp: impl Fn(&T, &T) -> Ordering) {
+        items.sort_by(&cmp);
+        items.truncate(limit);
+    }
+
+    pub(super) fn signpost_with<'a>(
+        profile: &Profile,
+        records: impl IntoIterator<Item = &'a Intervention>,
+        options: &SignpostOptions,
+    ) -> Signposting {
+        let limit = options.limit.unwrap_or(usize::MAX);
+        let mut ranked: Vec<Ranked<'a>> = records
+            .into_iter()
+            .enumerate()
+            .map(|(index, record)| Ranked::new(profile, record, index))
+            .collect();
+        let mut counts = StatusCounts::default();
+        for r in &ranked {
+            match r.status {
+                Status::Eligible => counts.eligible += 1,
+                Status::PossiblyEligible => counts.possibly_eligible += 1,
+                Status::Ineligible => counts.ineligible += 1,
+            }
+        }
+        let mut helplines: Vec<&Ranked<'a>> = ranked
+            .iter()
+            .filter(|r| r.status != Status::Ineligible && criteria::is_helpline(r.record))
+            .collect();
+        first_in_order(&mut helplines, limit, |a, b| a.order(b));
+        let helplines = helplines
+            .iter()
+            .map(|r| match_one(profile, r.record))
+            .collect();
+        let relaxations = if counts.eligible == 0 && counts.possibly_eligible == 0 {
+            relaxations(&ranked, limit)
+        } else {
+            Vec::new()
+        };
+        first_in_order(&mut ranked, limit, Ranked::order);
+        let results = ranked
+            .iter()
+            .map(|r| match_one(profile, r.record))
+            .collect();
+        Signposting {
+            results,
+            counts,
+            relaxations,
+            helplines,
+            notice: NOTICE,
+        }
+    }
+
+    fn relaxations(ranked: &[Ranked<'_>], limit: usize) -> Vec<Relaxation> {
+        let mut opened: [Vec<(Status, &Ranked<'_>)>; CRITERIA.len()] = Default::default();
+        for r in ranked.iter().filter(|r| r.verdicts.fails == 1) {
+            let by_criterion = &r.verdicts.by_criterion;
+            if let Some(only) = by_criterion.iter().position(|v| *v == Some(Verdict::Fails)) {
+                let rest = by_criterion
+                    .iter()
+                    .enumerate()
+                    .filter(|(i, _)| *i != only)
+                    .filter_map(|(_, v)| *v);
+                opened[only].push((status_of(rest), r));
+            }
+        }
+        let mut relaxations: Vec<Relaxation> = CRITERIA
+            .iter()
+            .zip(opened)
+            .filter(|(_, services)| !services.is_empty())
+            .map(|(criterion, mut services)| {
+                let total = services.len();
+                first_in_order(&mut services, limit, |a, b| {
+                    a.0.cmp(&b.0).then_with(|| a.1.order(b.1))
+                });
+                Relaxation {
+                    criterion: *criterion,
+                    text: criterion.if_relaxed().to_string(),
+                    services: services
+                        .into_iter()
+                        .map(|(status, r)| OpenedService {
+                            slug: r.record.slug.clone(),
+                            title: r.record.title.clone(),
+                            status,
+                        })
+                        .collect(),
+                    total,
+                }
+            })
+            .collect();
+        relaxations.sort_by_key(|r| std::cmp::Reverse(r.total));
+        relaxations
+    }
+}
+
+/// Records that may repeat a title, or a title and a slug, so every tie-break of the order
+/// is exercised.
+fn records_with_ties() -> impl Strategy<Value = Vec<Intervention>> {
+    (
+        interventions(),
+        proptest::collection::vec((any::<usize>(), any::<usize>(), any::<bool>()), 0..4),
+    )
+        .prop_map(|(mut records, copies)| {
+            let n = records.len();
+            if n > 0 {
+                for (from, to, slug_too) in copies {
+                    let (title, slug) = (
+                        records[from % n].title.clone(),
+                        records[from % n].slug.clone(),
+                    );
+                    records[to % n].title = title;
+                    if slug_too {
+                        records[to % n].slug = slug;
+                    }
+                }
+            }
+            records
+        })
+}
+
+/// A title order as the search catalogue makes it: each record's place in (title, slug, input
+/// position) order.
+fn title_orders(records: &[Intervention]) -> Vec<u32> {
+    let mut by_title: Vec<usize> = (0..records.len()).collect();
+    by_title.sort_by(|&a, &b| {
+        (&records[a].title, &records[a].slug, a).cmp(&(&records[b].title, &records[b].slug, b))
+    });
+    let mut orders = vec![0; records.len()];
+    for (place, &i) in by_title.iter().enumerate() {
+        orders[i] = place as u32 + 1;
+    }
+    orders
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(512))]
+
+    /// Every criterion's verdict from the key is the criterion's own, whatever the record and
+    /// the profile; so are nearness, evidence and being a helpline.
+    #[test]
+    fn keyed_verdicts_are_the_criteria_verdicts(p in profile(), r in intervention()) {
+        let key = MatchKey::of(&r);
+        let compiled = CompiledProfile::new(&p);
+        let bits = key.judge(&compiled);
+        let checks = criteria::check_all(&p, &r, criteria::Explain(false));
+        for (c, check) in CRITERIA.iter().zip(&checks) {
+            let expected = check.as_ref().map_or(Verdict::Fits, |c| c.verdict);
+            prop_assert_eq!(bits.verdict(*c), expected, "{:?}: {:?} {:#?}", c, p, r);
+        }
+        prop_assert_eq!(bits.status(), status_of(checks.iter().flatten().map(|c| c.verdict)));
+        prop_assert_eq!(key.nearness(&compiled), criteria::nearness(&p, &r));
+        prop_assert_eq!(key.is_helpline(), criteria::is_helpline(&r));
+        prop_assert_eq!(key.strength(), r.rating.map_or(u8::MAX, Rating::strength_rank));
+    }
+
+    /// The whole answer, keyed or not, with or without a title order, is the former pass's to
+    /// the letter: results, order, counts, relaxations and helplines.
+    #[test]
+    fn keyed_answers_are_the_former_answers(
+        p in profile(),
+        records in records_with_ties(),
+        limit in proptest::option::of(0usize..6),
+    ) {
+        let options = SignpostOptions { limit };
+        let expected = reference::signpost_with(&p, &records, &options);
+        prop_assert_eq!(&signpost_with(&p, &records, &options), &expected);
+        let keys: Vec<MatchKey> = records.iter().map(MatchKey::of).collect();
+        let keyed = keys.iter().zip(&records).map(|(k, r)| KeyedRecord::new(k, r));
+        prop_assert_eq!(&signpost_keyed(&p, keyed, &options), &expected);
+        let orders = title_orders(&records);
+        let ordered = keys
+            .iter()
+            .zip(&records)
+            .zip(&orders)
+            .map(|((key, record), &title_order)| KeyedRecord { key, record, title_order });
+        prop_assert_eq!(&signpost_keyed(&p, ordered, &options), &expected);
+    }
+
+    /// The same when nothing fits, where relaxations are given: every record closed to the
+    /// profile on some criterion.
+    #[test]
+    fn keyed_relaxations_are_the_former_relaxations(
+        records in records_with_ties(),
+        limit in proptest::option::of(0usize..4),
+    ) {
+        let p = Profile {
+            age: Some(15),
+            needs_anonymity: Some(true),
+            remote_only: Some(true),
+            ..man_19_convicted()
+        };
+        let mut records = records;
+        for (i, r) in records.iter_mut().enumerate() {
+            // Closed on one or two criteria, so some records open with one relaxed.
+            r.eligibility.anonymous = Some(false);
+            if i % 2 == 0 {
+                r.eligibility.genders = Some(vec![Gender::Female]);
+            }
+        }
+        let options = SignpostOptions { limit };
+        let expected = reference::signpost_with(&p, &records, &options);
+        prop_assert!(expected.nothing_fits());
+        prop_assert_eq!(&signpost_with(&p, &records, &options), &expected);
+        let keys: Vec<MatchKey> = records.iter().map(MatchKey::of).collect();
+        let orders = title_orders(&records);
+        let ordered = keys
+            .iter()
+            .zip(&records)
+            .zip(&orders)
+            .map(|((key, record), &title_order)| KeyedRecord { key, record, title_order });
+        prop_assert_eq!(&signpost_keyed(&p, ordered, &options), &expected);
     }
 }

@@ -35,6 +35,19 @@ macro_rules! coded_vocabulary {
             pub fn code(&self) -> &'static str {
                 self.0.code
             }
+
+            /// How many values the vocabulary has: the size of a bitset over them.
+            pub(crate) const COUNT: usize = Self::TABLE.len();
+
+            /// The value's position in the table, below [`Self::COUNT`]: its bit in a bitset.
+            /// Found by code, not by address, because a constant's table need not live at one
+            /// address in every crate that uses it.
+            pub(crate) fn index(self) -> usize {
+                Self::TABLE
+                    .iter()
+                    .position(|e| e.code == self.0.code)
+                    .unwrap_or(0)
+            }
         }
 
         impl $crate::vocab::Vocabulary for $name {

@@ -1,4 +1,5 @@
-//! JSON API, version 1: read-only access to the public view of every record, and search.
+//! JSON API, version 1: read-only access to the public view of every record, search, and
+//! signposting (a POST that changes nothing and stores nothing).
 //!
 //! Errors are RFC 9457 problem documents; [`crate::error::error_pages`] formats them because
 //! these routes live under `/api/`. The OpenAPI document describing these routes is built
@@ -7,6 +8,7 @@
 pub(crate) mod gaps;
 pub(crate) mod openapi;
 pub(crate) mod schema;
+pub(crate) mod signpost;
 
 use crate::error::WebError;
 use crate::records;

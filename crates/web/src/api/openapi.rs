@@ -24,8 +24,9 @@ use utoipa::{IntoParams, Modify, OpenApi};
         title = "Preventory API",
         version = "1",
         description = "Read-only access to the public view of Preventory's records of \
-            child-sexual-abuse prevention interventions, and search over them. Errors are \
-            RFC 9457 problem documents (`application/problem+json`).",
+            child-sexual-abuse prevention interventions, search over them, and signposting \
+            (which changes nothing and stores nothing). Errors are RFC 9457 problem documents \
+            (`application/problem+json`).",
         license(name = "AGPL-3.0-or-later", identifier = "AGPL-3.0-or-later"),
     ),
     paths(
@@ -34,6 +35,7 @@ use utoipa::{IntoParams, Modify, OpenApi};
         super::evidence,
         super::gaps::gap_map,
         super::gaps::gaps,
+        super::signpost::signpost,
         openapi_document
     ),
     components(schemas(Problem)),
@@ -41,14 +43,20 @@ use utoipa::{IntoParams, Modify, OpenApi};
     tags(
         (name = "interventions", description = "Intervention records and search"),
         (name = "gaps", description = "The gap map and the gaps of the collection"),
+        (name = "signposting", description = "From what is known about a person to the \
+            services whose published criteria they meet, with reasons. Not an assessment of \
+            risk: each service decides whom it can help."),
     ),
 )]
 struct ApiDoc;
 
 /// Marks every property of every schema as required, except those in
-/// [`OMITTED_WHEN_EMPTY`]: the API's documents otherwise never leave a field out (an unknown
-/// value is `null`, an empty list `[]`).
+/// [`OMITTED_WHEN_EMPTY`] and those of [`REQUEST_BODIES`]: the API's documents otherwise never
+/// leave a field out (an unknown value is `null`, an empty list `[]`).
 struct EveryFieldIsPresent;
+
+/// Schemas of request bodies, whose fields may all be left out.
+const REQUEST_BODIES: &[&str] = &["SignpostRequest"];
 
 /// Fields left out of a document when they are empty, by schema: the evidence fields, so that
 /// a record without studies reads as it did before studies existed, and a study lists only
@@ -89,6 +97,9 @@ impl Modify for EveryFieldIsPresent {
                 .iter()
                 .find(|(schema, _)| schema == name)
                 .map_or(&[], |(_, fields)| fields);
+            if REQUEST_BODIES.contains(&name.as_str()) {
+                continue;
+            }
             if let RefOr::T(Schema::Object(object)) = schema {
                 object.required = object
                     .properties

@@ -9,6 +9,10 @@
 
 #![allow(dead_code)]
 
+use preventory_core::eligibility::{AskingFor, JusticeStage, Situation};
+use preventory_core::matching::{Criterion, Nearness, Status, Verdict};
+use preventory_core::vocab::{Country, Gender, Language};
+use preventory_core::Vocabulary;
 use std::collections::BTreeMap;
 use utoipa::ToSchema;
 
@@ -447,4 +451,231 @@ pub(crate) struct RatingDifferenceSchema {
     suggested: Option<RatingId>,
     /// The difference explained in a sentence or two.
     text: String,
+}
+
+// ---------------------------------------------------------------------------------------
+// Signposting: `POST /api/v1/signpost`.
+
+/// A string schema whose values are exactly a core vocabulary's ids, built from the
+/// vocabulary itself so that the document cannot list a value the API refuses or leave out
+/// one it sends. With `labelled`, the description also gives each id's label.
+fn vocabulary_schema<V: Vocabulary>(
+    description: &str,
+    labelled: bool,
+) -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+    use utoipa::openapi::schema::{ObjectBuilder, Schema, Type};
+    let values = V::all();
+    let mut description = description.to_string();
+    if labelled {
+        let labels: Vec<String> = values
+            .iter()
+            .map(|v| format!("`{}`: {}", v.id(), v.label()))
+            .collect();
+        description.push_str(" Values: ");
+        description.push_str(&labels.join("; "));
+        description.push('.');
+    }
+    utoipa::openapi::RefOr::T(Schema::Object(
+        ObjectBuilder::new()
+            .schema_type(Type::String)
+            .enum_values(Some(values.iter().map(Vocabulary::id)))
+            .description(Some(description))
+            .build(),
+    ))
+}
+
+/// Declares a schema-only type for a core vocabulary (see [`vocabulary_schema`]).
+macro_rules! vocabulary_id {
+    ($(#[doc = $doc:literal])+ $name:ident, $vocabulary:ty, $labelled:literal) => {
+        $(#[doc = $doc])+
+        pub(crate) struct $name;
+
+        impl utoipa::PartialSchema for $name {
+            fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+                let doc: &[&str] = &[$($doc),+];
+                let description = doc.iter().map(|l| l.trim()).collect::<Vec<_>>().join(" ");
+                vocabulary_schema::<$vocabulary>(&description, $labelled)
+            }
+        }
+
+        impl utoipa::ToSchema for $name {}
+    };
+}
+
+vocabulary_id! {
+    /// A gender id.
+    GenderId, Gender, true
+}
+vocabulary_id! {
+    /// Who is asking: the person themselves (`self`), family, partners and friends
+    /// (`someone_else`), or a professional on the person's behalf (`client`).
+    AskingForId, AskingFor, true
+}
+vocabulary_id! {
+    /// A situation id.
+    SituationId, Situation, true
+}
+vocabulary_id! {
+    /// Where the person stands with the justice system. `none` is no offence and no
+    /// involvement; `pre_arrest` is someone who has offended but has not been arrested.
+    JusticeStageId, JusticeStage, true
+}
+vocabulary_id! {
+    /// A country: its ISO 3166-1 alpha-2 code.
+    CountryId, Country, false
+}
+vocabulary_id! {
+    /// A language: its ISO 639-1 code.
+    LanguageId, Language, false
+}
+vocabulary_id! {
+    /// How far a person meets a service's published criteria; not a judgement of the person.
+    StatusId, Status, true
+}
+vocabulary_id! {
+    /// The verdict on one criterion. `fails` only when both the person and the service have
+    /// said something and it does not meet; `unknown` when either has not.
+    VerdictId, Verdict, true
+}
+vocabulary_id! {
+    /// A criterion services publish and a profile is compared with.
+    CriterionId, Criterion, true
+}
+vocabulary_id! {
+    /// How near the service is to the person, the last thing results are ordered by.
+    NearnessId, Nearness, true
+}
+
+/// What is known about the person help is sought for. Every field may be left out or
+/// `null`: not known, which never rules a service out. Age, gender, situations and justice
+/// stage describe the person concerned, also when family or a professional is asking.
+#[derive(ToSchema)]
+#[schema(as = SignpostRequest)]
+pub(crate) struct SignpostRequestSchema {
+    /// Age in years.
+    #[schema(minimum = 0, maximum = 255)]
+    age: Option<u8>,
+    /// Gender.
+    gender: Option<GenderId>,
+    /// Who is asking.
+    asking_for: Option<AskingForId>,
+    /// Every situation that applies; empty or `null` when not said.
+    situations: Option<Vec<SituationId>>,
+    /// Where the person stands with the justice system.
+    justice_stage: Option<JusticeStageId>,
+    /// The country the person lives in.
+    country: Option<CountryId>,
+    /// The language the person needs help in.
+    language: Option<LanguageId>,
+    /// `true` when the person needs help without giving their name. `false` and `null` set no
+    /// requirement.
+    needs_anonymity: Option<bool>,
+    /// `true` when only help by phone or online will do. `false` and `null` set no
+    /// requirement.
+    remote_only: Option<bool>,
+}
+
+/// The answer to a profile. Signposting from the criteria services publish, not an
+/// assessment of risk or of anyone's needs, and not a referral: each service decides.
+#[derive(ToSchema)]
+#[schema(as = Signposting)]
+pub(crate) struct SignpostingSchema {
+    /// The services, eligible first, then possibly eligible, then not eligible; within each,
+    /// strongest evidence first (not rated last), then the person's country, then services
+    /// usable remotely, then by title. At most `limit` are written out.
+    results: Vec<SignpostResultSchema>,
+    /// How many services have each status, over every service whatever the limit.
+    counts: StatusCountsSchema,
+    /// Only when no service is eligible or possibly eligible: for each criterion that alone
+    /// stands in the way of some services, those services. Most services opened first.
+    relaxations: Vec<RelaxationSchema>,
+    /// Anonymous help by phone or online that the person is not ineligible for, in result
+    /// order; empty when none accepts them.
+    helplines: Vec<SignpostResultSchema>,
+    /// What every answer says to the people reading it: signposting from published criteria,
+    /// not an assessment of risk; the service decides.
+    notice: String,
+    /// At most this many results, helplines and services per relaxation are written out.
+    #[schema(minimum = 1)]
+    limit: usize,
+}
+
+/// How one service compares with the profile.
+#[derive(ToSchema)]
+#[schema(as = SignpostResult)]
+pub(crate) struct SignpostResultSchema {
+    /// The service's slug; the record is at `/api/v1/interventions/{slug}`.
+    slug: String,
+    /// The service's title.
+    title: String,
+    /// Eligible, possibly eligible or not eligible.
+    status: StatusId,
+    /// The service's evidence rating; null is "not rated", never a low rating.
+    rating: Option<RatingId>,
+    /// How near the service is to the person.
+    nearness: NearnessId,
+    /// Ids of the delivery formats that suit the person (e.g. only `individual_work` when the
+    /// group's age limit excludes them), or `other:<text>`. Empty when the person is not
+    /// eligible, or when the service names no formats.
+    formats: Vec<String>,
+    /// One reason per criterion that applies, in criterion order. `anonymity` and `remote`
+    /// apply only when the profile asks for them.
+    reasons: Vec<CriterionReasonSchema>,
+    /// What the service states that the profile does not ask about (an IQ requirement,
+    /// exclusions, referral routes, cost), for information; no note changes the status.
+    notes: Vec<String>,
+}
+
+/// One criterion's verdict and why.
+#[derive(ToSchema)]
+#[schema(as = CriterionReason)]
+pub(crate) struct CriterionReasonSchema {
+    /// The criterion.
+    criterion: CriterionId,
+    /// Whether the person meets it.
+    verdict: VerdictId,
+    /// Why, in plain words.
+    text: String,
+}
+
+/// How many services have each status.
+#[derive(ToSchema)]
+#[schema(as = StatusCounts)]
+pub(crate) struct StatusCountsSchema {
+    /// Eligible services.
+    #[schema(minimum = 0)]
+    eligible: usize,
+    /// Possibly eligible services.
+    #[schema(minimum = 0)]
+    possibly_eligible: usize,
+    /// Services the person is not eligible for.
+    #[schema(minimum = 0)]
+    ineligible: usize,
+}
+
+/// The services that fail on one criterion alone, and so would open if it were relaxed.
+#[derive(ToSchema)]
+#[schema(as = Relaxation)]
+pub(crate) struct RelaxationSchema {
+    /// The criterion that alone stands in the way.
+    criterion: CriterionId,
+    /// The opening of the sentence for people: "If age were not a barrier".
+    text: String,
+    /// The services it would open, in result order (at most `limit`).
+    services: Vec<OpenedServiceSchema>,
+    /// How many services it would open in all.
+    #[schema(minimum = 1)]
+    total: usize,
+}
+
+/// A service one relaxed criterion would open.
+#[derive(ToSchema)]
+#[schema(as = OpenedService)]
+pub(crate) struct OpenedServiceSchema {
+    /// The service's slug.
+    slug: String,
+    /// The service's title.
+    title: String,
+    /// Its status if the criterion were not a barrier: `eligible` or `possibly_eligible`.
+    status: StatusId,
 }

@@ -10,6 +10,7 @@ pub(crate) mod gaps;
 pub(crate) mod health;
 pub(crate) mod record;
 pub(crate) mod search;
+pub(crate) mod signpost;
 pub(crate) mod strategy;
 
 use crate::assets;

@@ -72,6 +72,8 @@ struct SearchPage {
     query: String,
     max_query: usize,
     help_href: &'static str,
+    /// The signposting form for people looking for help for themselves.
+    self_help_href: &'static str,
     total: usize,
     results: Vec<ResultItem>,
     facets: Vec<FacetGroup>,
@@ -232,6 +234,7 @@ impl SearchPage {
             query: params.query.clone(),
             max_query: MAX_QUERY_CHARS,
             help_href: HELP_SEARCH_HREF,
+            self_help_href: super::signpost::SELF_HREF,
             total: response.total,
             results,
             facets,

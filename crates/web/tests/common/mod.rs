@@ -300,3 +300,46 @@ pub fn content_type(response: &reqwest::Response) -> String {
         .unwrap_or_default()
         .to_string()
 }
+
+/// The four example records of `data/examples/`, with their curated studies and eligibility.
+pub fn examples() -> Vec<Intervention> {
+    preventory_formats::examples::records()
+        .expect("the example records")
+        .into_iter()
+        .map(|(_, record)| record)
+        .collect()
+}
+
+/// Posts `body` as JSON to `path`.
+pub async fn post_json(
+    server: &TestServer,
+    path: &str,
+    body: &serde_json::Value,
+) -> reqwest::Response {
+    server
+        .client
+        .post(server.url(path))
+        .json(body)
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("POST {path}: {e}"))
+}
+
+/// Posts `pairs` to `path` as a browser sends a form.
+pub async fn post_form(
+    server: &TestServer,
+    path: &str,
+    pairs: &[(&str, &str)],
+) -> reqwest::Response {
+    let body: String = form_urlencoded::Serializer::new(String::new())
+        .extend_pairs(pairs)
+        .finish();
+    server
+        .client
+        .post(server.url(path))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(body)
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("POST {path}: {e}"))
+}
