@@ -784,7 +784,7 @@ fn gap_maps(rt: &tokio::runtime::Runtime, idx: &SearchIndex, conn: &mut SqliteCo
         }
     }
     println!(
-        "\ngap maps: {} maps ({} pairs of axes x {} requests: none, a filter, two values of a filter, words), 20 slugs per cell, serialised to JSON as the API sends them; 1 warm-up round, then {ROUNDS} rounds per engine, taking turns",
+        "\ngap maps: {} maps ({} pairs of axes x {} requests: none, a filter, two values of a filter, words), 20 slugs per cell, serialised to JSON as the API sends them",
         cases.len(),
         cases.len() / requests.len(),
         requests.len()
@@ -809,9 +809,11 @@ fn gap_maps(rt: &tokio::runtime::Runtime, idx: &SearchIndex, conn: &mut SqliteCo
         let d = t.elapsed();
         (d, black_box(groups))
     };
-    // Warm-up, checking that both count the same pairs where they find the same records.
+    // The baseline takes about a second per map at 100,000 records, so it runs on every
+    // ninth map (the same maps for both engines), one round; Preventory runs every map.
+    let sample: Vec<&(SearchRequest, Facet, Facet)> = cases.iter().step_by(9).collect();
     let mut agreeing = 0;
-    for case in &cases {
+    for &case in &sample {
         let (_, (map, _)) = run_ours(case);
         let (_, groups) = run_theirs(case);
         let ours: i64 = map.cells.iter().map(|c| c.count as i64).sum();
@@ -831,32 +833,42 @@ fn gap_maps(rt: &tokio::runtime::Runtime, idx: &SearchIndex, conn: &mut SqliteCo
             agreeing += 1;
         }
     }
-    println!("  pair counts identical in both engines for all {agreeing} maps without words");
+    println!(
+        "  pair counts identical in both engines for all {agreeing} sampled maps without words"
+    );
     let mut ours_all = Vec::new();
-    let mut theirs_all = Vec::new();
     for _ in 0..ROUNDS {
         for case in &cases {
             ours_all.push(run_ours(case).0);
         }
-        for case in &cases {
-            theirs_all.push(run_theirs(case).0);
-        }
+    }
+    let mut ours_sample = Vec::new();
+    let mut theirs_all = Vec::new();
+    for &case in &sample {
+        ours_sample.push(run_ours(case).0);
+        theirs_all.push(run_theirs(case).0);
     }
     ours_all.sort();
+    ours_sample.sort();
     theirs_all.sort();
+    println!("  every map, {ROUNDS} rounds ({} maps):", ours_all.len());
     println!("{}", summary_line("preventory", &ours_all));
+    println!("  the sample of {} maps, taking turns:", sample.len());
+    println!("{}", summary_line("preventory", &ours_sample));
     println!("{}", summary_line("baseline", &theirs_all));
     let (p50, p99) = (pct(&ours_all, 0.5), pct(&ours_all, 0.99));
+    let (s50, s99) = (pct(&ours_sample, 0.5), pct(&ours_sample, 0.99));
     let (b50, b99) = (pct(&theirs_all, 0.5), pct(&theirs_all, 0.99));
     println!(
-        "  ratio baseline / preventory: p50 {:.1}x, p99 {:.1}x; target p99 <= 50 ms: {} ({:.2} ms)",
-        b50.as_secs_f64() / p50.as_secs_f64().max(1e-9),
-        b99.as_secs_f64() / p99.as_secs_f64().max(1e-9),
+        "  ratio baseline / preventory on the sample: p50 {:.1}x, p99 {:.1}x; target p99 <= 50 ms over every map: {} ({:.2} ms; p50 {:.2} ms)",
+        b50.as_secs_f64() / s50.as_secs_f64().max(1e-9),
+        b99.as_secs_f64() / s99.as_secs_f64().max(1e-9),
         if p99 <= Duration::from_millis(50) {
             "met"
         } else {
             "NOT met"
         },
-        ms(p99)
+        ms(p99),
+        ms(p50)
     );
 }
