@@ -58,6 +58,28 @@ pub enum Command {
     /// docs/eligibility-format.md).
     #[command(subcommand)]
     Eligibility(EligibilityCommand),
+    /// Write a consistent copy of the store to a new file, also while the server runs.
+    ///
+    /// The copy holds the last committed state: whole imports and saves only. It is checked
+    /// (SQLite's integrity check, the schema's migrations) before it takes its name, and the
+    /// records and revisions it holds are counted.
+    Backup(BackupArgs),
+    /// Replace the store with a backup.
+    ///
+    /// The backup is checked first (integrity, a Preventory schema this program knows), then
+    /// copied beside the store and renamed over it in one step. Refused while the store is in
+    /// use (stop `preventory serve` first). The previous store is kept as
+    /// DB.before-restore-<UTC time> unless --no-keep; the search index beside it is removed, so
+    /// `serve` rebuilds it.
+    Restore(RestoreArgs),
+    /// Manage staff accounts: add, list, disable or enable them, change their role or
+    /// password.
+    ///
+    /// Passwords are never arguments: they are read twice from the terminal without being
+    /// shown, or, when standard input is not a terminal, as one line from it. Every change
+    /// is written to the audit log with the actor `cli`.
+    #[command(subcommand)]
+    User(UserCommand),
 }
 
 /// The subcommands of `eligibility`.
@@ -259,4 +281,110 @@ pub struct GenArgs {
     /// Folder to write into (created when missing).
     #[arg(long)]
     pub out: PathBuf,
+}
+
+/// Options of `backup`.
+#[derive(Debug, clap::Args)]
+pub struct BackupArgs {
+    /// The file to write: a SQLite file that `preventory restore` (or --db) can use.
+    #[arg(long)]
+    pub out: PathBuf,
+    /// Replace --out if it exists (only once the new copy is written and checked).
+    #[arg(long)]
+    pub force: bool,
+}
+
+/// Options of `restore`.
+#[derive(Debug, clap::Args)]
+pub struct RestoreArgs {
+    /// The backup to restore (written by `preventory backup`).
+    pub file: PathBuf,
+    /// Do not keep the previous store.
+    #[arg(long)]
+    pub no_keep: bool,
+}
+
+/// The subcommands of `user`.
+#[derive(Debug, Subcommand)]
+pub enum UserCommand {
+    /// Add an account. Asks for its password (at least 12 characters).
+    Add(UserAddArgs),
+    /// List the accounts: address, role, organisation, whether disabled, when added.
+    List(UserListArgs),
+    /// Disable an account: it can no longer sign in, and its sessions end at once.
+    Disable(UserEmailArgs),
+    /// Enable a disabled account again.
+    Enable(UserEmailArgs),
+    /// Change an account's role (and, for providers, organisation).
+    Role(UserRoleArgs),
+    /// Set a new password for an account (asked for like `user add`); its sessions end.
+    Password(UserEmailArgs),
+}
+
+/// Staff roles, as the command line names them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum RoleArg {
+    /// Everything, including accounts and the audit log.
+    Admin,
+    /// Edits records, handles public submissions.
+    Editor,
+    /// Reviews and publishes records (never their own edits).
+    Reviewer,
+    /// Staff of a service: proposes changes to their organisation's records (needs
+    /// --organisation).
+    Provider,
+}
+
+impl From<RoleArg> for preventory_core::accounts::Role {
+    fn from(role: RoleArg) -> Self {
+        use preventory_core::accounts::Role;
+        match role {
+            RoleArg::Admin => Role::Admin,
+            RoleArg::Editor => Role::Editor,
+            RoleArg::Reviewer => Role::Reviewer,
+            RoleArg::Provider => Role::Provider,
+        }
+    }
+}
+
+/// Options of `user add`.
+#[derive(Debug, clap::Args)]
+pub struct UserAddArgs {
+    /// The account's email address (case does not matter).
+    pub email: String,
+    /// The account's role.
+    #[arg(long, value_enum)]
+    pub role: RoleArg,
+    /// For a provider: the organisation whose records they may propose changes to, as the
+    /// records name it.
+    #[arg(long)]
+    pub organisation: Option<String>,
+}
+
+/// Options of `user list`.
+#[derive(Debug, clap::Args)]
+pub struct UserListArgs {
+    /// Print JSON instead of a table.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// The account a `user` subcommand acts on.
+#[derive(Debug, clap::Args)]
+pub struct UserEmailArgs {
+    /// The account's email address.
+    pub email: String,
+}
+
+/// Options of `user role`.
+#[derive(Debug, clap::Args)]
+pub struct UserRoleArgs {
+    /// The account's email address.
+    pub email: String,
+    /// The new role.
+    #[arg(value_enum)]
+    pub role: RoleArg,
+    /// For a provider: their organisation (required then, refused otherwise).
+    #[arg(long)]
+    pub organisation: Option<String>,
 }

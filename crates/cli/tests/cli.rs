@@ -1254,3 +1254,832 @@ fn the_curated_example_eligibility_imports_through_the_cli() {
         (21.into(), 80.into())
     );
 }
+
+/// `backup`, `restore`, and what a killed import leaves behind (issue 7).
+mod backup_restore_and_crashes {
+    use super::{
+        copy_examples, examples_dir, ok, path_arg, preventory, stderr, stdout, tmp, EXAMPLES,
+    };
+    use preventory_core::Intervention;
+    use preventory_store::sqlite::SqliteStore;
+    use preventory_store::{Revision, Store, StoredRecord};
+    use std::collections::BTreeMap;
+    use std::path::{Path, PathBuf};
+    use std::process::{Command, Stdio};
+    use std::time::{Duration, Instant};
+
+    /// Runs a future on a runtime of its own: these tests drive processes synchronously.
+    fn block_on<F: std::future::Future>(future: F) -> F::Output {
+        tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap_or_else(|e| panic!("{e}"))
+            .block_on(future)
+    }
+
+    /// Everything a store holds, read through the `Store` trait.
+    #[derive(Debug, PartialEq)]
+    struct Contents {
+        count: u64,
+        records: Vec<StoredRecord>,
+        revisions: BTreeMap<String, Vec<Revision>>,
+    }
+
+    /// A record's revision without its time: number, record, author, summary.
+    type TimelessRevision = (i64, Intervention, String, String);
+
+    /// A record without its time: the record, its revision number and its history.
+    type TimelessRecord = (Intervention, i64, Vec<TimelessRevision>);
+
+    impl Contents {
+        /// The records and their histories without the times they were written: what two
+        /// stores that received the same imports at different times share.
+        fn timeless(&self) -> Vec<TimelessRecord> {
+            self.records
+                .iter()
+                .map(|s| {
+                    let history = self.revisions[&s.record.slug]
+                        .iter()
+                        .map(|r| {
+                            (
+                                r.number,
+                                r.record.clone(),
+                                r.author.clone(),
+                                r.summary.clone(),
+                            )
+                        })
+                        .collect();
+                    (s.record.clone(), s.revision, history)
+                })
+                .collect()
+        }
+    }
+
+    /// Opens the store at `db` (recovering it, as any command would), checks SQLite's
+    /// integrity and that every record's revisions are numbered 1..=current, and reads it all.
+    fn checked_contents(db: &Path) -> Contents {
+        block_on(async {
+            let store = SqliteStore::open(db)
+                .await
+                .unwrap_or_else(|e| panic!("{e}"));
+            let integrity: Vec<String> = sqlx::query_scalar("PRAGMA integrity_check")
+                .fetch_all(store.pool())
+                .await
+                .unwrap_or_else(|e| panic!("{e}"));
+            assert_eq!(integrity, ["ok"], "{}", db.display());
+            let orphans = sqlx::query("PRAGMA foreign_key_check")
+                .fetch_all(store.pool())
+                .await
+                .unwrap_or_else(|e| panic!("{e}"));
+            assert!(
+                orphans.is_empty(),
+                "{}: foreign key violations",
+                db.display()
+            );
+            let bad: Vec<String> = sqlx::query_scalar(
+                "SELECT i.slug FROM interventions i LEFT JOIN revisions r \
+                 ON r.intervention_id = i.id GROUP BY i.id \
+                 HAVING COUNT(r.id) != i.current_revision OR MAX(r.number) != i.current_revision",
+            )
+            .fetch_all(store.pool())
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+            assert!(bad.is_empty(), "revisions do not match: {bad:?}");
+            let records = store.all_records().await.unwrap_or_else(|e| panic!("{e}"));
+            let mut revisions = BTreeMap::new();
+            for r in &records {
+                let list = store
+                    .revisions(&r.record.slug)
+                    .await
+                    .unwrap_or_else(|e| panic!("{e}"));
+                revisions.insert(r.record.slug.clone(), list);
+            }
+            let count = store.count().await.unwrap_or_else(|e| panic!("{e}"));
+            store.close().await;
+            Contents {
+                count,
+                records,
+                revisions,
+            }
+        })
+    }
+
+    fn sibling(path: &Path, suffix: &str) -> PathBuf {
+        let mut name = path.as_os_str().to_os_string();
+        name.push(suffix);
+        PathBuf::from(name)
+    }
+
+    /// A copy of a closed store. The last connection normally folds its WAL into the file,
+    /// but on a loaded machine a WAL may outlive it: then it is copied too, and SQLite reads
+    /// it back when the copy is opened.
+    fn copy_store(from: &Path, to: &Path) {
+        std::fs::copy(from, to).unwrap_or_else(|e| panic!("{e}"));
+        for suffix in ["-wal", "-shm"] {
+            let side = sibling(from, suffix);
+            if side.exists() {
+                std::fs::copy(&side, sibling(to, suffix)).unwrap_or_else(|e| panic!("{e}"));
+            }
+        }
+    }
+
+    /// The examples' folder with one record edited, so that importing it changes a record.
+    fn edited_examples(dir: &Path) -> PathBuf {
+        let records = copy_examples(dir);
+        let file = records.join(EXAMPLES[3]);
+        let text = std::fs::read_to_string(&file).unwrap_or_default();
+        let changed = text.replace(
+            "A treatment programme for adult males",
+            "A fictional test edit: a treatment programme for adult males",
+        );
+        assert_ne!(text, changed);
+        std::fs::write(&file, changed).unwrap_or_else(|e| panic!("{e}"));
+        records
+    }
+
+    #[test]
+    fn a_backup_restores_every_record_and_revision_and_keeps_the_replaced_store() {
+        let dir = tmp();
+        let db = dir.path().join("store.db");
+        ok(preventory(&db, &["import", &path_arg(&examples_dir())]));
+        ok(preventory(
+            &db,
+            &["import", &path_arg(&edited_examples(dir.path()))],
+        ));
+        let original = checked_contents(&db);
+        assert_eq!(original.count, 4);
+
+        let backup = dir.path().join("backup.db");
+        let out = ok(preventory(&db, &["backup", "--out", &path_arg(&backup)]));
+        assert!(
+            stdout(&out).contains("4 record(s) with 5 revision(s)"),
+            "{}",
+            stdout(&out)
+        );
+        let again = preventory(&db, &["backup", "--out", &path_arg(&backup)]);
+        assert_eq!(again.status.code(), Some(1));
+        assert!(stderr(&again).contains("--force"), "{}", stderr(&again));
+        ok(preventory(
+            &db,
+            &["backup", "--out", &path_arg(&backup), "--force"],
+        ));
+        let itself = preventory(&db, &["backup", "--out", &path_arg(&db), "--force"]);
+        assert_eq!(itself.status.code(), Some(1), "{}", stderr(&itself));
+
+        // The store moves on after the backup.
+        let generated = dir.path().join("generated");
+        ok(preventory(
+            &db,
+            &["gen", "--count", "20", "--out", &path_arg(&generated)],
+        ));
+        ok(preventory(&db, &["import", &path_arg(&generated)]));
+        let moved_on = checked_contents(&db);
+        assert_eq!(moved_on.count, 24);
+
+        let out = ok(preventory(&db, &["restore", &path_arg(&backup)]));
+        assert!(
+            stdout(&out).contains("Restored 4 record(s) with 5 revision(s)"),
+            "{}",
+            stdout(&out)
+        );
+        let kept = stdout(&out)
+            .lines()
+            .find_map(|l| l.strip_prefix("The previous store is kept as "))
+            .map(|l| PathBuf::from(l.trim_end_matches('.')))
+            .unwrap_or_else(|| panic!("no kept store named:\n{}", stdout(&out)));
+        assert!(kept
+            .file_name()
+            .and_then(|n| n.to_str())
+            .is_some_and(|n| n.starts_with("store.db.before-restore-")));
+        assert_eq!(checked_contents(&db), original);
+        assert_eq!(checked_contents(&kept), moved_on);
+
+        // Without keeping: nothing is left beside the store but what was there.
+        ok(preventory(
+            &db,
+            &["restore", "--no-keep", &path_arg(&backup)],
+        ));
+        assert_eq!(checked_contents(&db), original);
+        let kept_copies = std::fs::read_dir(dir.path())
+            .map(|d| {
+                d.filter_map(|e| e.ok()?.file_name().into_string().ok())
+                    .filter(|n| n.contains("before-restore"))
+                    .count()
+            })
+            .unwrap_or_default();
+        assert_eq!(kept_copies, 1);
+
+        // What is not a store is refused, and the store stays as it was.
+        let notes = dir.path().join("notes.txt");
+        std::fs::write(&notes, "not a store ".repeat(100)).unwrap_or_else(|e| panic!("{e}"));
+        let refused = preventory(&db, &["restore", &path_arg(&notes)]);
+        assert_eq!(refused.status.code(), Some(1));
+        assert!(
+            stderr(&refused).contains("is not a usable Preventory store"),
+            "{}",
+            stderr(&refused)
+        );
+        assert_eq!(checked_contents(&db), original);
+    }
+
+    /// Starts `serve` on `db` and returns once its search index is on disk.
+    fn start_server(db: &Path) -> std::process::Child {
+        use std::io::{BufRead, BufReader};
+        let mut child = Command::new(env!("CARGO_BIN_EXE_preventory"))
+            .arg("--db")
+            .arg(db)
+            .args(["serve", "--addr", "127.0.0.1:0", "--no-examples"])
+            .env_remove("PREVENTORY_DB")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap_or_else(|e| panic!("{e}"));
+        let out = child.stdout.take().unwrap_or_else(|| panic!("no stdout"));
+        // Every line until it listens (or stops), so a slow start is waited for and a failed
+        // one explained.
+        let mut lines = BufReader::new(out).lines();
+        let listening = lines
+            .by_ref()
+            .map_while(Result::ok)
+            .any(|l| l.contains("listening on"));
+        // Keep reading what it prints next: a closed pipe would make its next line fail.
+        std::thread::spawn(move || lines.for_each(drop));
+        if !listening {
+            let _ = child.kill();
+            let output = child.wait_with_output().unwrap_or_else(|e| panic!("{e}"));
+            panic!(
+                "the server did not start: {}",
+                String::from_utf8_lossy(&output.stderr)
+            );
+        }
+        // Keep draining stderr so the server never blocks on a full pipe.
+        if let Some(err) = child.stderr.take() {
+            std::thread::spawn(move || {
+                let _ = std::io::copy(&mut BufReader::new(err), &mut std::io::sink());
+            });
+        }
+        let revision = sibling(db, ".index.revision");
+        let deadline = Instant::now() + Duration::from_secs(60);
+        while !revision.exists() {
+            assert!(Instant::now() < deadline, "no search index");
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        child
+    }
+
+    #[test]
+    fn restore_is_refused_while_the_server_runs_and_then_drops_the_stale_index() {
+        let dir = tmp();
+        let db = dir.path().join("live.db");
+        let backup_source = dir.path().join("other.db");
+        ok(preventory(
+            &backup_source,
+            &["import", &path_arg(&examples_dir())],
+        ));
+        let backup = dir.path().join("other-backup.db");
+        ok(preventory(
+            &backup_source,
+            &["backup", "--out", &path_arg(&backup)],
+        ));
+        let expected = checked_contents(&backup_source);
+
+        let generated = dir.path().join("generated");
+        ok(preventory(
+            &db,
+            &["gen", "--count", "30", "--out", &path_arg(&generated)],
+        ));
+        ok(preventory(&db, &["import", &path_arg(&generated)]));
+        let mut server = start_server(&db);
+
+        // A backup while the server runs is fine.
+        let live_backup = dir.path().join("live-backup.db");
+        let backed_up = preventory(&db, &["backup", "--out", &path_arg(&live_backup)]);
+        let refused = preventory(&db, &["restore", &path_arg(&backup)]);
+        // Killed, not stopped: the WAL and its index are left behind.
+        let _ = server.kill();
+        let _ = server.wait();
+        let backed_up = ok(backed_up);
+        assert!(
+            stdout(&backed_up).contains("30 record(s)"),
+            "{}",
+            stdout(&backed_up)
+        );
+        assert_eq!(refused.status.code(), Some(1));
+        assert!(stderr(&refused).contains("in use"), "{}", stderr(&refused));
+        assert_eq!(checked_contents(&db).count, 30);
+        assert_eq!(checked_contents(&live_backup).count, 30);
+
+        assert!(sibling(&db, ".index").is_dir());
+        let out = ok(preventory(&db, &["restore", &path_arg(&backup)]));
+        assert!(
+            stdout(&out).contains("Restored 4 record(s)"),
+            "{}",
+            stdout(&out)
+        );
+        assert!(!sibling(&db, ".index").exists());
+        assert!(!sibling(&db, ".index.revision").exists());
+        assert!(!sibling(&db, "-wal").exists());
+        assert!(!sibling(&db, "-shm").exists());
+        assert_eq!(checked_contents(&db), expected);
+    }
+
+    /// When the import is killed.
+    #[derive(Debug, Clone, Copy)]
+    enum Kill {
+        /// After this share of a whole import's time.
+        After(f64),
+        /// As soon as the WAL holds this many bytes: while the commit is being written.
+        WalBytes(u64),
+    }
+
+    #[test]
+    fn an_import_killed_midway_leaves_all_of_it_or_none_and_runs_again() {
+        let dir = tmp();
+        let generated = dir.path().join("generated");
+        ok(preventory(
+            &dir.path().join("unused.db"),
+            &[
+                "gen",
+                "--count",
+                "3000",
+                "--seed",
+                "5",
+                "--out",
+                &path_arg(&generated),
+            ],
+        ));
+        let baseline = dir.path().join("baseline.db");
+        ok(preventory(
+            &baseline,
+            &["import", &path_arg(&examples_dir())],
+        ));
+        // The import adds 3,000 records and changes one of the four already stored.
+        let edited = edited_examples(dir.path());
+        let import = |db: &Path| {
+            let mut command = Command::new(env!("CARGO_BIN_EXE_preventory"));
+            command
+                .arg("--db")
+                .arg(db)
+                .arg("import")
+                .arg(&generated)
+                .arg(&edited)
+                .env_remove("PREVENTORY_DB")
+                .stdout(Stdio::null())
+                .stderr(Stdio::null());
+            command
+        };
+        let none = checked_contents(&baseline);
+        assert_eq!(none.count, 4);
+
+        let reference = dir.path().join("reference.db");
+        copy_store(&baseline, &reference);
+        let started = Instant::now();
+        let status = import(&reference)
+            .status()
+            .unwrap_or_else(|e| panic!("{e}"));
+        let whole = started.elapsed();
+        assert!(status.success());
+        let all = checked_contents(&reference);
+        assert_eq!(all.count, 3004);
+
+        // The records are written to the WAL when the transaction commits, so a kill at a
+        // WAL size lands in the middle of writing the commit.
+        let kills = [
+            Kill::After(0.15),
+            Kill::After(0.5),
+            Kill::After(0.85),
+            Kill::WalBytes(1 << 20),
+            Kill::WalBytes(8 << 20),
+        ];
+        let mut seen = Vec::new();
+        for (n, kill) in kills.into_iter().enumerate() {
+            let db = dir.path().join(format!("killed-{n}.db"));
+            copy_store(&baseline, &db);
+            let wal = sibling(&db, "-wal");
+            let started = Instant::now();
+            let mut child = import(&db).spawn().unwrap_or_else(|e| panic!("{e}"));
+            let killed = loop {
+                if child.try_wait().ok().flatten().is_some() {
+                    break false;
+                }
+                let due = match kill {
+                    Kill::After(share) => started.elapsed() >= whole.mul_f64(share),
+                    Kill::WalBytes(bytes) => {
+                        std::fs::metadata(&wal).is_ok_and(|m| m.len() >= bytes)
+                    }
+                };
+                if due || started.elapsed() > whole * 4 {
+                    // SIGKILL on Unix: no destructor, no rollback, no checkpoint runs.
+                    let _ = child.kill();
+                    break true;
+                }
+                std::thread::sleep(Duration::from_micros(500));
+            };
+            let _ = child.wait();
+            let after_kill = checked_contents(&db);
+            let outcome = if after_kill == none {
+                "none"
+            } else if after_kill.timeless() == all.timeless() {
+                "all"
+            } else {
+                panic!(
+                    "kill {kill:?} left part of the import: {} records",
+                    after_kill.count
+                )
+            };
+            seen.push((kill, killed, outcome));
+
+            // The same import, run again over what a kill during the commit left (a WAL
+            // with part of a transaction), completes.
+            if matches!(kill, Kill::WalBytes(_)) {
+                let status = import(&db).status().unwrap_or_else(|e| panic!("{e}"));
+                assert!(status.success(), "the import after kill {kill:?} failed");
+                assert_eq!(checked_contents(&db).timeless(), all.timeless());
+            }
+        }
+        eprintln!("kills (when, killed before it ended, what was left): {seen:?}");
+        assert!(
+            seen.iter()
+                .any(|(_, killed, outcome)| *killed && *outcome == "none"),
+            "no kill landed before the commit: {seen:?}"
+        );
+    }
+}
+
+/// `preventory user`: staff accounts from the terminal. Addresses and passwords are fictional.
+mod users {
+    use super::{ok, preventory, stderr, stdout, tmp};
+    use std::io::Write;
+    use std::path::Path;
+    use std::process::{Command, Output, Stdio};
+
+    const ADMIN_PASSWORD: &str = "fictional admin passphrase 1";
+    const EDITOR_PASSWORD: &str = "fictional-editor-passphrase-2";
+    const PROVIDER_PASSWORD: &str = "fictional provider passphrase 3";
+    const NEW_PASSWORD: &str = "a new fictional passphrase 4";
+
+    /// Runs `preventory --db DB ARGS` with `input` on standard input (a pipe, not a terminal).
+    fn with_stdin(db: &Path, args: &[&str], input: &str) -> Output {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_preventory"))
+            .arg("--db")
+            .arg(db)
+            .args(args)
+            .env_remove("PREVENTORY_DB")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap_or_else(|e| panic!("cannot run preventory: {e}"));
+        if let Some(mut stdin) = child.stdin.take() {
+            // The command may refuse before reading: a closed pipe is fine then.
+            let _ = stdin.write_all(input.as_bytes());
+        }
+        child
+            .wait_with_output()
+            .unwrap_or_else(|e| panic!("preventory: {e}"))
+    }
+
+    fn failed(o: Output) -> String {
+        assert!(
+            !o.status.success(),
+            "expected a failure\nstdout:\n{}\nstderr:\n{}",
+            stdout(&o),
+            stderr(&o)
+        );
+        stderr(&o)
+    }
+
+    fn list(db: &Path) -> Vec<serde_json::Value> {
+        let out = ok(preventory(db, &["user", "list", "--json"]));
+        serde_json::from_slice::<serde_json::Value>(&out.stdout)
+            .unwrap_or_else(|e| panic!("not JSON ({e}): {}", stdout(&out)))
+            .as_array()
+            .cloned()
+            .unwrap_or_default()
+    }
+
+    fn account<'a>(accounts: &'a [serde_json::Value], email: &str) -> &'a serde_json::Value {
+        accounts
+            .iter()
+            .find(|a| a["email"] == email)
+            .unwrap_or_else(|| panic!("no {email} in {accounts:?}"))
+    }
+
+    async fn audit_actions(db: &Path) -> Vec<(String, String, String)> {
+        let pool = sqlx::SqlitePool::connect(&format!("sqlite://{}", db.display()))
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        let rows: Vec<(String, String, String)> =
+            sqlx::query_as("SELECT actor, action, subject FROM audit_log ORDER BY id")
+                .fetch_all(&pool)
+                .await
+                .unwrap_or_else(|e| panic!("{e}"));
+        pool.close().await;
+        rows
+    }
+
+    async fn password_hashes(db: &Path) -> Vec<(String, String)> {
+        let pool = sqlx::SqlitePool::connect(&format!("sqlite://{}", db.display()))
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        let rows = sqlx::query_as("SELECT email, password_hash FROM users ORDER BY email")
+            .fetch_all(&pool)
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        pool.close().await;
+        rows
+    }
+
+    /// Every byte of the store's files (the database, and a WAL if one is left).
+    fn store_bytes(db: &Path) -> Vec<u8> {
+        let name = db
+            .file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or_default()
+            .to_string();
+        let mut bytes = Vec::new();
+        for entry in std::fs::read_dir(db.parent().unwrap_or(Path::new(".")))
+            .unwrap_or_else(|e| panic!("{e}"))
+            .flatten()
+        {
+            if entry.file_name().to_string_lossy().starts_with(&name) {
+                bytes.extend(std::fs::read(entry.path()).unwrap_or_default());
+            }
+        }
+        bytes
+    }
+
+    fn contains(haystack: &[u8], needle: &str) -> bool {
+        haystack
+            .windows(needle.len())
+            .any(|w| w == needle.as_bytes())
+    }
+
+    #[tokio::test]
+    async fn accounts_are_added_listed_disabled_and_given_roles() {
+        let dir = tmp();
+        let db = dir.path().join("store.db");
+        let mut outputs = Vec::new();
+
+        let added = ok(with_stdin(
+            &db,
+            &["user", "add", "admin@example.org", "--role", "admin"],
+            &format!("{ADMIN_PASSWORD}\n"),
+        ));
+        assert!(
+            stdout(&added).contains("Added admin@example.org as admin."),
+            "{}",
+            stdout(&added)
+        );
+        outputs.push(added);
+        // The address is normalised; a CRLF line ending is not part of the password.
+        outputs.push(ok(with_stdin(
+            &db,
+            &["user", "add", "Editor@Example.ORG", "--role", "editor"],
+            &format!("{EDITOR_PASSWORD}\r\n"),
+        )));
+        let no_org = failed(with_stdin(
+            &db,
+            &["user", "add", "provider@example.org", "--role", "provider"],
+            &format!("{PROVIDER_PASSWORD}\n"),
+        ));
+        assert!(no_org.contains("needs an organisation"), "{no_org}");
+        outputs.push(ok(with_stdin(
+            &db,
+            &[
+                "user",
+                "add",
+                "provider@example.org",
+                "--role",
+                "provider",
+                "--organisation",
+                "Fictional Trust",
+            ],
+            &format!("{PROVIDER_PASSWORD}\n"),
+        )));
+        let twice = failed(with_stdin(
+            &db,
+            &["user", "add", "EDITOR@example.org", "--role", "reviewer"],
+            &format!("{EDITOR_PASSWORD}\n"),
+        ));
+        assert!(twice.contains("exists already"), "{twice}");
+        let bad_address = failed(with_stdin(
+            &db,
+            &["user", "add", "not-an-address", "--role", "editor"],
+            &format!("{EDITOR_PASSWORD}\n"),
+        ));
+        assert!(
+            bad_address.contains("is not an email address"),
+            "{bad_address}"
+        );
+        let bad_role = failed(preventory(
+            &db,
+            &["user", "add", "x@example.org", "--role", "superuser"],
+        ));
+        assert!(bad_role.contains("superuser"), "{bad_role}");
+
+        let accounts = list(&db);
+        assert_eq!(accounts.len(), 3);
+        let editor = account(&accounts, "editor@example.org");
+        assert_eq!(editor["role"], "editor");
+        assert_eq!(editor["disabled"], false);
+        assert!(editor["created_at"]
+            .as_str()
+            .is_some_and(|t| t.ends_with('Z')));
+        assert_eq!(
+            account(&accounts, "provider@example.org")["organisation"],
+            "Fictional Trust"
+        );
+        assert!(accounts.iter().all(|a| a.get("password_hash").is_none()));
+        let table = ok(preventory(&db, &["user", "list"]));
+        let text = stdout(&table);
+        for expected in [
+            "EMAIL",
+            "ROLE",
+            "ORGANISATION",
+            "DISABLED",
+            "CREATED",
+            "3 account(s)",
+        ] {
+            assert!(text.contains(expected), "{text}");
+        }
+        assert!(
+            text.lines()
+                .any(|l| l.starts_with("provider@example.org") && l.contains("Fictional Trust")),
+            "{text}"
+        );
+        outputs.push(table);
+
+        let disabled = ok(preventory(&db, &["user", "disable", "Editor@example.org"]));
+        assert!(stdout(&disabled).contains("Disabled editor@example.org"));
+        outputs.push(disabled);
+        assert_eq!(account(&list(&db), "editor@example.org")["disabled"], true);
+        let again = ok(preventory(&db, &["user", "disable", "editor@example.org"]));
+        assert!(
+            stdout(&again).contains("disabled already"),
+            "{}",
+            stdout(&again)
+        );
+        outputs.push(ok(preventory(
+            &db,
+            &["user", "enable", "editor@example.org"],
+        )));
+        assert_eq!(account(&list(&db), "editor@example.org")["disabled"], false);
+        let unknown = failed(preventory(&db, &["user", "disable", "nobody@example.org"]));
+        assert!(
+            unknown.contains("no account for nobody@example.org"),
+            "{unknown}"
+        );
+
+        let promoted = ok(preventory(
+            &db,
+            &["user", "role", "editor@example.org", "reviewer"],
+        ));
+        assert!(
+            stdout(&promoted).contains("editor@example.org is now reviewer."),
+            "{}",
+            stdout(&promoted)
+        );
+        outputs.push(promoted);
+        assert_eq!(
+            account(&list(&db), "editor@example.org")["role"],
+            "reviewer"
+        );
+        let last_admin = failed(preventory(
+            &db,
+            &["user", "role", "admin@example.org", "editor"],
+        ));
+        assert!(
+            last_admin.contains("no enabled administrator"),
+            "{last_admin}"
+        );
+        let last_admin = failed(preventory(&db, &["user", "disable", "admin@example.org"]));
+        assert!(
+            last_admin.contains("no enabled administrator"),
+            "{last_admin}"
+        );
+        let org = failed(preventory(
+            &db,
+            &[
+                "user",
+                "role",
+                "editor@example.org",
+                "editor",
+                "--organisation",
+                "Fictional Trust",
+            ],
+        ));
+        assert!(org.contains("only provider accounts"), "{org}");
+        assert_eq!(account(&list(&db), "admin@example.org")["role"], "admin");
+
+        let events = audit_actions(&db).await;
+        let actions: Vec<&str> = events
+            .iter()
+            .map(|(_, action, _)| action.as_str())
+            .collect();
+        assert_eq!(
+            actions,
+            [
+                "user_created",
+                "user_created",
+                "user_created",
+                "user_disabled",
+                "user_enabled",
+                "user_role_changed"
+            ]
+        );
+        assert!(events.iter().all(|(actor, _, _)| actor == "cli"));
+        assert!(events
+            .iter()
+            .all(|(_, _, subject)| subject.starts_with("user:")));
+
+        // Stored as argon2id hashes; no password anywhere in clear.
+        let hashes = password_hashes(&db).await;
+        assert_eq!(hashes.len(), 3);
+        for (email, hash) in &hashes {
+            assert!(hash.starts_with("$argon2id$v=19$"), "{email}: {hash}");
+        }
+        let bytes = store_bytes(&db);
+        assert!(!bytes.is_empty());
+        for password in [ADMIN_PASSWORD, EDITOR_PASSWORD, PROVIDER_PASSWORD] {
+            assert!(
+                !contains(&bytes, password),
+                "a password is in the store's files"
+            );
+            for o in &outputs {
+                assert!(!contains(&o.stdout, password) && !contains(&o.stderr, password));
+            }
+        }
+    }
+
+    #[tokio::test]
+    async fn short_and_missing_passwords_are_refused_and_nothing_is_stored() {
+        let dir = tmp();
+        let db = dir.path().join("store.db");
+        let short = with_stdin(
+            &db,
+            &["user", "add", "admin@example.org", "--role", "admin"],
+            "elevenchars\n",
+        );
+        let message = failed(short);
+        assert!(message.contains("at least 12 characters"), "{message}");
+        assert!(message.contains("nothing was changed"), "{message}");
+        assert!(!message.contains("elevenchars"), "{message}");
+        let empty = failed(with_stdin(
+            &db,
+            &["user", "add", "admin@example.org", "--role", "admin"],
+            "",
+        ));
+        assert!(empty.contains("no password on standard input"), "{empty}");
+        let long = failed(with_stdin(
+            &db,
+            &["user", "add", "admin@example.org", "--role", "admin"],
+            &format!("{}\n", "x".repeat(2000)),
+        ));
+        assert!(long.contains("too long"), "{long}");
+        // Twelve characters (not bytes) are enough.
+        ok(with_stdin(
+            &db,
+            &["user", "add", "admin@example.org", "--role", "admin"],
+            "ééééééééééé1\n",
+        ));
+        assert_eq!(list(&db).len(), 1);
+        assert_eq!(audit_actions(&db).await.len(), 1);
+    }
+
+    #[tokio::test]
+    async fn a_new_password_replaces_the_hash() {
+        let dir = tmp();
+        let db = dir.path().join("store.db");
+        ok(with_stdin(
+            &db,
+            &["user", "add", "admin@example.org", "--role", "admin"],
+            &format!("{ADMIN_PASSWORD}\n"),
+        ));
+        let before = password_hashes(&db).await;
+        let short = failed(with_stdin(
+            &db,
+            &["user", "password", "admin@example.org"],
+            "short\n",
+        ));
+        assert!(short.contains("at least 12"), "{short}");
+        assert_eq!(password_hashes(&db).await, before);
+        let changed = ok(with_stdin(
+            &db,
+            &["user", "password", "ADMIN@example.org"],
+            &format!("{NEW_PASSWORD}\n"),
+        ));
+        assert!(stdout(&changed).contains("Set a new password for admin@example.org"));
+        let after = password_hashes(&db).await;
+        assert_ne!(after, before);
+        assert!(after[0].1.starts_with("$argon2id$"));
+        let actions: Vec<String> = audit_actions(&db)
+            .await
+            .into_iter()
+            .map(|(_, a, _)| a)
+            .collect();
+        assert_eq!(actions, ["user_created", "password_changed"]);
+        let bytes = store_bytes(&db);
+        assert!(!contains(&bytes, NEW_PASSWORD) && !contains(&bytes, ADMIN_PASSWORD));
+    }
+}

@@ -2,11 +2,14 @@
 //!
 //! This crate does no I/O. Formats, storage, search and the web are adapters around it.
 
+pub mod accounts;
+pub mod audit;
 pub mod date;
 pub mod eligibility;
 pub mod evidence;
 pub mod facet;
 pub mod gaps;
+pub mod lifecycle;
 pub mod matching;
 pub mod rating;
 pub mod record;

@@ -3,9 +3,18 @@
 //! [`Store`] is the interface the rest of the product uses; [`sqlite::SqliteStore`] is the
 //! embedded default. A PostgreSQL adapter implements the same trait without touching the core.
 
+pub mod accounts;
+pub mod login;
+pub mod password;
 pub mod sqlite;
 
+use accounts::{
+    AuditEntry, AuditQuery, Credentials, FailedAttempts, LoginKeys, LoginOutcome, NewAuditEntry,
+    NewSession, NewUser, RecordState, Session, SessionLimits, StatusChange, User,
+};
 use async_trait::async_trait;
+use preventory_core::accounts::{Actor, Email, Role, RoleError, Staff, UserId};
+use preventory_core::lifecycle::{Status, TransitionError};
 use preventory_core::Intervention;
 use serde::Serialize;
 
@@ -37,6 +46,55 @@ pub enum StoreError {
         /// The validation problems, joined.
         message: String,
     },
+    /// A file beside the database (a backup, a restored copy, a kept previous version) could
+    /// not be read or written.
+    #[error("{path}: {source}")]
+    Io {
+        /// The path concerned.
+        path: String,
+        /// The underlying error.
+        source: std::io::Error,
+    },
+    /// A file offered as a store (to restore from, or just written as a backup) is not one
+    /// this program can use; nothing was changed.
+    #[error("{path} is not a usable Preventory store: {message}")]
+    NotAStore {
+        /// The file.
+        path: String,
+        /// Why: the failed check.
+        message: String,
+    },
+    /// The database is open in another process (a running server, an import), so it cannot
+    /// be replaced; nothing was changed.
+    #[error("{path} is in use by another process (a running `preventory serve`, an import?); stop it and try again")]
+    InUse {
+        /// The database file.
+        path: String,
+    },
+    /// No account has this number.
+    #[error("no account number {0}")]
+    UnknownUser(UserId),
+    /// No record has this slug.
+    #[error("no record with slug {0:?}")]
+    UnknownRecord(String),
+    /// An account with this address (in any case) exists already.
+    #[error("an account for {0} exists already")]
+    EmailTaken(String),
+    /// The account is disabled, so it cannot have a session.
+    #[error("account number {0} is disabled")]
+    UserDisabled(UserId),
+    /// The change would leave no enabled administrator.
+    #[error("this would leave no enabled administrator; add or enable another admin first")]
+    LastAdmin,
+    /// A role and an organisation that do not go together.
+    #[error("{0}")]
+    Role(#[from] RoleError),
+    /// A status change the lifecycle or the person's role does not allow.
+    #[error("{0}")]
+    Transition(#[from] TransitionError),
+    /// Something other than an argon2 PHC string was offered as a password hash.
+    #[error("refusing to store a password hash that is not an argon2 PHC string")]
+    NotAPasswordHash,
 }
 
 /// Batches of records arriving for [`Store::import_batches`]. A sender that meets a problem
@@ -162,4 +220,144 @@ pub trait Store: Send + Sync {
     /// id `revision_id` (from [`Store::latest_revision_id`]), ordered by slug. With 0, every
     /// record.
     async fn changed_since(&self, revision_id: i64) -> Result<Vec<StoredRecord>, StoreError>;
+
+    /// Writes a consistent copy of the whole store to the new file `path` (which must not
+    /// exist) while other connections go on reading and writing: the copy holds the last
+    /// committed state, so whole imports and saves only. The copy is checked before this
+    /// returns, and removed if the check fails.
+    ///
+    /// The SQLite adapter runs `VACUUM INTO` (one read transaction) and checks the copy with
+    /// `sqlite::inspect`. A PostgreSQL adapter would use `pg_dump`-like means: a dump taken in
+    /// one repeatable-read snapshot, written to `path`, then counted.
+    async fn backup_to(&self, path: &std::path::Path) -> Result<BackupSummary, StoreError>;
+
+    // Accounts, sessions, sign-in throttling, the audit log and record status. Every write
+    // below is one transaction, and those that change an account, a sign-in or a status write
+    // their audit event in that same transaction.
+
+    /// Adds an account. The password must arrive hashed ([`password::hash_password`]);
+    /// anything but an argon2 PHC string is refused ([`StoreError::NotAPasswordHash`]). The
+    /// role and organisation must go together ([`StoreError::Role`]); an address taken in
+    /// any case is [`StoreError::EmailTaken`]. Audited as `user_created` by `by`.
+    async fn create_user(&self, user: &NewUser, by: Actor) -> Result<User, StoreError>;
+
+    /// The account with this address, in any case.
+    async fn find_user_by_email(&self, email: &Email) -> Result<Option<User>, StoreError>;
+
+    /// The account with this address and its password hash, to check a sign-in (see
+    /// [`login::sign_in`], which also keeps the timing of unknown accounts alike).
+    async fn credentials(&self, email: &Email) -> Result<Option<Credentials>, StoreError>;
+
+    /// The account with this number.
+    async fn get_user(&self, id: UserId) -> Result<Option<User>, StoreError>;
+
+    /// Every account, by address.
+    async fn list_users(&self) -> Result<Vec<User>, StoreError>;
+
+    /// Disables (ending all its sessions) or enables an account; no change, no event.
+    /// Disabling the last enabled admin is [`StoreError::LastAdmin`]. Audited as
+    /// `user_disabled` or `user_enabled`. Returns the account as it is now.
+    async fn set_user_disabled(
+        &self,
+        id: UserId,
+        disabled: bool,
+        by: Actor,
+    ) -> Result<User, StoreError>;
+
+    /// Changes an account's role and organisation (required for `provider`, refused for the
+    /// others); no change, no event. Demoting the last enabled admin is
+    /// [`StoreError::LastAdmin`]. Sessions stay, and carry the new role from their next
+    /// request. Audited as `user_role_changed`. Returns the account as it is now.
+    async fn set_user_role(
+        &self,
+        id: UserId,
+        role: Role,
+        organisation: Option<&str>,
+        by: Actor,
+    ) -> Result<User, StoreError>;
+
+    /// Replaces an account's password hash (an argon2 PHC string) and ends all its sessions.
+    /// Audited as `password_changed`.
+    async fn set_password_hash(
+        &self,
+        id: UserId,
+        password_hash: &str,
+        by: Actor,
+    ) -> Result<(), StoreError>;
+
+    /// Starts a session for an enabled account: a new random token (32 bytes from the
+    /// operating system), returned once and stored only as its hash, and a CSRF token.
+    /// `replaces` is the token the browser held before signing in, if any: that session
+    /// ends (rotation at sign-in). Sessions past their lifetime are swept out on the way.
+    async fn create_session(
+        &self,
+        user: UserId,
+        limits: SessionLimits,
+        replaces: Option<&str>,
+    ) -> Result<NewSession, StoreError>;
+
+    /// The live session with this token, with its account as it is now; `None` (and the
+    /// session deleted) when it is past its lifetime, idle too long, or its account is
+    /// disabled. Records the use (at most once per [`accounts::SESSION_TOUCH_INTERVAL`]).
+    async fn session_by_token(&self, token: &str) -> Result<Option<Session>, StoreError>;
+
+    /// Ends the session with this token (sign-out); whether there was one.
+    async fn delete_session(&self, token: &str) -> Result<bool, StoreError>;
+
+    /// Ends every session of an account; how many there were.
+    async fn delete_user_sessions(&self, user: UserId) -> Result<u64, StoreError>;
+
+    /// The throttle's keys for a sign-in: keyed hashes of the account name as typed
+    /// (trimmed and lower-cased) and of the client's address, with a secret the store makes
+    /// on first use. Neither text is stored.
+    async fn login_keys(&self, account: &str, client: &str) -> Result<LoginKeys, StoreError>;
+
+    /// Records a sign-in attempt: a failure is kept (for [`accounts::LOGIN_ATTEMPTS_KEPT`]),
+    /// a success forgets the account's failures. Audited as `login_succeeded` (by the
+    /// account) or `login_failed` (by `anonymous`, with the reason and the keys' prefixes).
+    async fn record_login_attempt(
+        &self,
+        keys: &LoginKeys,
+        outcome: LoginOutcome,
+    ) -> Result<(), StoreError>;
+
+    /// Failed sign-ins within the last `window` (at most [`accounts::LOGIN_ATTEMPTS_KEPT`])
+    /// for the account name and for the client.
+    async fn recent_failed_attempts(
+        &self,
+        keys: &LoginKeys,
+        window: std::time::Duration,
+    ) -> Result<FailedAttempts, StoreError>;
+
+    /// Adds an event to the audit log (for events no other method writes, such as sign-out);
+    /// returns its id. The log is append-only: the database refuses to change or delete it.
+    async fn append_audit(&self, entry: &NewAuditEntry) -> Result<i64, StoreError>;
+
+    /// Events of the audit log matching `query`, newest first, or oldest first for an
+    /// export (walk with `after_id` set to the last id seen until a page comes back empty).
+    async fn list_audit(&self, query: &AuditQuery) -> Result<Vec<AuditEntry>, StoreError>;
+
+    /// A record's status and last author; `None` for an unknown slug.
+    async fn record_state(&self, slug: &str) -> Result<Option<RecordState>, StoreError>;
+
+    /// Moves a record to `to`, if the lifecycle allows the step and `by` may take it
+    /// ([`preventory_core::lifecycle::check_transition`], four eyes included), checked and
+    /// written in one transaction with its `status_changed` audit event.
+    async fn set_status(
+        &self,
+        slug: &str,
+        to: Status,
+        by: &Staff,
+    ) -> Result<StatusChange, StoreError>;
+}
+
+/// What a backup (or a store offered for a restore) holds, counted in the checked copy.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct BackupSummary {
+    /// Records.
+    pub records: u64,
+    /// Revisions of all records.
+    pub revisions: u64,
+    /// The newest schema migration applied.
+    pub schema_version: i64,
 }

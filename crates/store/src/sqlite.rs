@@ -4,17 +4,33 @@
 //! The file runs in WAL mode, so readers (the web pages) never wait for an import, and the
 //! schema is migrated on open from the SQL files embedded at compile time.
 
+mod audit;
+mod backup;
 mod batch;
+mod clock;
 mod import;
+mod lifecycle;
 mod read;
+mod secrets;
+mod sessions;
+mod throttle;
+mod users;
 
+use crate::accounts::{
+    AuditEntry, AuditQuery, Credentials, FailedAttempts, LoginKeys, LoginOutcome, NewAuditEntry,
+    NewSession, NewUser, RecordState, Session, SessionLimits, StatusChange, User,
+};
 use crate::{ImportItem, ImportOutcome, RecordSummary, Revision, Store, StoreError, StoredRecord};
 use async_trait::async_trait;
+use preventory_core::accounts::{Actor, Email, Role, Staff, UserId};
+use preventory_core::lifecycle::Status;
 use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
 };
 use std::path::Path;
 use std::time::Duration;
+
+pub use backup::{inspect, restore, RestoreOptions, Restored};
 
 /// Enough connections for a few concurrent readers beside one writer; SQLite serialises
 /// writers anyway, and the machines this runs on are small.
@@ -83,11 +99,31 @@ impl SqliteStore {
         &self.pool
     }
 
+    /// Takes one connection out of the pool and keeps it open until the returned guard is
+    /// dropped. Every open connection to a WAL database holds a shared lock on the file, and
+    /// [`restore`] refuses to replace a database whose lock it cannot take: a long-running
+    /// process (the server) holds this guard so that it counts as using the database even
+    /// while its pool has closed every idle connection.
+    pub async fn hold_open(&self) -> Result<HeldOpen, StoreError> {
+        let mut conn = self.pool.acquire().await?.detach();
+        // A read, so that SQLite has taken the file's shared lock.
+        sqlx::query("SELECT COUNT(*) FROM sqlite_schema")
+            .fetch_one(&mut conn)
+            .await?;
+        Ok(HeldOpen { _conn: conn })
+    }
+
     /// Closes every connection, waiting for those in use, so the WAL is checkpointed into the
     /// main file before the process exits or the file is copied.
     pub async fn close(&self) {
         self.pool.close().await;
     }
+}
+
+/// A connection kept open by [`SqliteStore::hold_open`]; dropping it closes the connection.
+#[derive(Debug)]
+pub struct HeldOpen {
+    _conn: sqlx::sqlite::SqliteConnection,
 }
 
 #[async_trait]
@@ -142,5 +178,119 @@ impl Store for SqliteStore {
 
     async fn changed_since(&self, revision_id: i64) -> Result<Vec<StoredRecord>, StoreError> {
         read::changed_since(&self.pool, revision_id).await
+    }
+
+    async fn backup_to(&self, path: &Path) -> Result<crate::BackupSummary, StoreError> {
+        backup::backup_to(&self.pool, path).await
+    }
+
+    async fn create_user(&self, user: &NewUser, by: Actor) -> Result<User, StoreError> {
+        users::create_user(&self.pool, user, by).await
+    }
+
+    async fn find_user_by_email(&self, email: &Email) -> Result<Option<User>, StoreError> {
+        users::find_user_by_email(&self.pool, email).await
+    }
+
+    async fn credentials(&self, email: &Email) -> Result<Option<Credentials>, StoreError> {
+        users::credentials(&self.pool, email).await
+    }
+
+    async fn get_user(&self, id: UserId) -> Result<Option<User>, StoreError> {
+        users::get_user(&self.pool, id).await
+    }
+
+    async fn list_users(&self) -> Result<Vec<User>, StoreError> {
+        users::list_users(&self.pool).await
+    }
+
+    async fn set_user_disabled(
+        &self,
+        id: UserId,
+        disabled: bool,
+        by: Actor,
+    ) -> Result<User, StoreError> {
+        users::set_user_disabled(&self.pool, id, disabled, by).await
+    }
+
+    async fn set_user_role(
+        &self,
+        id: UserId,
+        role: Role,
+        organisation: Option<&str>,
+        by: Actor,
+    ) -> Result<User, StoreError> {
+        users::set_user_role(&self.pool, id, role, organisation, by).await
+    }
+
+    async fn set_password_hash(
+        &self,
+        id: UserId,
+        password_hash: &str,
+        by: Actor,
+    ) -> Result<(), StoreError> {
+        users::set_password_hash(&self.pool, id, password_hash, by).await
+    }
+
+    async fn create_session(
+        &self,
+        user: UserId,
+        limits: SessionLimits,
+        replaces: Option<&str>,
+    ) -> Result<NewSession, StoreError> {
+        sessions::create_session(&self.pool, user, limits, replaces).await
+    }
+
+    async fn session_by_token(&self, token: &str) -> Result<Option<Session>, StoreError> {
+        sessions::session_by_token(&self.pool, token).await
+    }
+
+    async fn delete_session(&self, token: &str) -> Result<bool, StoreError> {
+        sessions::delete_session(&self.pool, token).await
+    }
+
+    async fn delete_user_sessions(&self, user: UserId) -> Result<u64, StoreError> {
+        sessions::delete_user_sessions(&self.pool, user).await
+    }
+
+    async fn login_keys(&self, account: &str, client: &str) -> Result<LoginKeys, StoreError> {
+        throttle::login_keys(&self.pool, account, client).await
+    }
+
+    async fn record_login_attempt(
+        &self,
+        keys: &LoginKeys,
+        outcome: LoginOutcome,
+    ) -> Result<(), StoreError> {
+        throttle::record_login_attempt(&self.pool, keys, outcome).await
+    }
+
+    async fn recent_failed_attempts(
+        &self,
+        keys: &LoginKeys,
+        window: Duration,
+    ) -> Result<FailedAttempts, StoreError> {
+        throttle::recent_failed_attempts(&self.pool, keys, window).await
+    }
+
+    async fn append_audit(&self, entry: &NewAuditEntry) -> Result<i64, StoreError> {
+        audit::append_audit(&self.pool, entry).await
+    }
+
+    async fn list_audit(&self, query: &AuditQuery) -> Result<Vec<AuditEntry>, StoreError> {
+        audit::list_audit(&self.pool, query).await
+    }
+
+    async fn record_state(&self, slug: &str) -> Result<Option<RecordState>, StoreError> {
+        lifecycle::record_state(&self.pool, slug).await
+    }
+
+    async fn set_status(
+        &self,
+        slug: &str,
+        to: Status,
+        by: &Staff,
+    ) -> Result<StatusChange, StoreError> {
+        lifecycle::set_status(&self.pool, slug, to, by).await
     }
 }

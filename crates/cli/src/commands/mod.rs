@@ -1,13 +1,16 @@
 //! One module per subcommand; [`dispatch`] picks the one asked for.
 
+mod backup;
 mod eligibility;
 mod export;
 mod gen;
 mod import;
 mod list;
+mod restore;
 mod serve;
 mod show;
 mod studies;
+mod user;
 
 use crate::cli::{Cli, Command, StudiesFormat};
 use crate::error::CliError;
@@ -62,5 +65,8 @@ pub async fn dispatch(cli: Cli) -> Result<ExitCode, CliError> {
         Command::Gen(args) => gen::run(args),
         Command::Studies(command) => studies::run(&cli, command).await,
         Command::Eligibility(command) => eligibility::run(&cli, command).await,
+        Command::Backup(args) => backup::run(&cli, args).await,
+        Command::Restore(args) => restore::run(&cli, args).await,
+        Command::User(command) => user::run(&cli, command).await,
     }
 }

@@ -11,6 +11,9 @@ use std::sync::Arc;
 
 pub(super) async fn run(cli: &Cli, args: &ServeArgs) -> Result<ExitCode, CliError> {
     let store = open_store(cli).await?;
+    // Held for as long as the server runs, so `preventory restore` sees the store is in use
+    // even when every pooled connection has been idle long enough to be closed.
+    let _in_use = store.hold_open().await?;
     if !args.no_examples {
         let loaded = examples::load_if_empty(&store).await?;
         if !loaded.is_empty() {
@@ -38,8 +41,16 @@ pub(super) async fn run(cli: &Cli, args: &ServeArgs) -> Result<ExitCode, CliErro
 }
 
 /// The search index's folder: beside the database, named after it (`<db file name>.index`).
-fn index_dir(db: &Path) -> PathBuf {
+pub(super) fn index_dir(db: &Path) -> PathBuf {
     let mut name = db.file_name().unwrap_or_default().to_os_string();
     name.push(".index");
     db.with_file_name(name)
+}
+
+/// The file beside [`index_dir`] holding the revision the index reflects
+/// (`<db file name>.index.revision`, named by `AppState::on_disk`).
+pub(super) fn index_revision_file(db: &Path) -> PathBuf {
+    let mut name = index_dir(db).into_os_string();
+    name.push(".revision");
+    PathBuf::from(name)
 }

@@ -271,5 +271,8 @@ mod tests {
         check::<crate::evidence::OutcomeKind>();
         check::<crate::evidence::Direction>();
         check::<crate::evidence::Magnitude>();
+        check::<crate::accounts::Role>();
+        check::<crate::lifecycle::Status>();
+        check::<crate::audit::AuditAction>();
     }
 }

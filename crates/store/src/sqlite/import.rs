@@ -37,6 +37,10 @@ const _: () = assert!(8 * CHUNK <= MAX_PARAMS && 4 * CHUNK < MAX_PARAMS);
 /// Inserts new slugs and updates known ones whose JSON differs; identical records are left
 /// alone and, like every untouched row, are not returned. A new row's revision is 1, an
 /// updated row's is at least 2, which is how the caller tells them apart.
+///
+/// A changed record's last author becomes none: the import, not an account, wrote this
+/// content (see `last_author` in migration 0002). Its lifecycle status is left as it is; new
+/// records are published (the column's default), as every record was before statuses.
 const UPSERT_HEAD: &str = "INSERT INTO interventions (slug, title, needs_review, rating, \
      information_correct_at, created_at, updated_at, content_hash, current_revision)";
 /// The revision of a new row is always 1: a literal, not a parameter.
@@ -45,7 +49,7 @@ const UPSERT_TAIL: &str = "ON CONFLICT (slug) DO UPDATE SET title = excluded.tit
      needs_review = excluded.needs_review, rating = excluded.rating, \
      information_correct_at = excluded.information_correct_at, \
      updated_at = excluded.updated_at, content_hash = excluded.content_hash, \
-     current_revision = interventions.current_revision + 1 \
+     current_revision = interventions.current_revision + 1, last_author = NULL \
      WHERE interventions.content_hash IS NOT excluded.content_hash \
      RETURNING id, slug, current_revision";
 
