@@ -2083,3 +2083,41 @@ mod users {
         assert!(!contains(&bytes, NEW_PASSWORD) && !contains(&bytes, ADMIN_PASSWORD));
     }
 }
+
+/// `preventory list | head -1`: when the reader stops, the command ends quietly instead of
+/// panicking on the closed pipe.
+#[test]
+fn a_closed_output_pipe_ends_the_command_quietly() {
+    use std::io::{BufRead, BufReader};
+    use std::process::{Command, Stdio};
+    let dir = tmp();
+    let db = dir.path().join("pipe.db");
+    let records = dir.path().join("records");
+    let generated = preventory(
+        &db,
+        &["gen", "--count", "2000", "--out", &path_arg(&records)],
+    );
+    assert!(generated.status.success(), "{}", stderr(&generated));
+    let imported = preventory(&db, &["import", &path_arg(&records)]);
+    assert!(imported.status.success(), "{}", stderr(&imported));
+    let mut child = Command::new(env!("CARGO_BIN_EXE_preventory"))
+        .arg("--db")
+        .arg(&db)
+        .arg("list")
+        .env_remove("PREVENTORY_DB")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap_or_else(|e| panic!("{e}"));
+    let out = child.stdout.take().unwrap_or_else(|| panic!("no stdout"));
+    let mut first = String::new();
+    BufReader::new(out)
+        .read_line(&mut first)
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert!(first.starts_with("SLUG"), "{first}");
+    // The reader is gone; 2,000 lines are more than a pipe holds.
+    let output = child.wait_with_output().unwrap_or_else(|e| panic!("{e}"));
+    let err = String::from_utf8_lossy(&output.stderr);
+    assert!(!err.contains("panicked"), "{err}");
+    assert!(!err.contains("Broken pipe"), "{err}");
+}
