@@ -34,6 +34,14 @@ pub enum WebError {
     /// The body is larger than the address takes.
     #[error("payload too large")]
     PayloadTooLarge,
+    /// A staff page asked for without a session (for methods other than GET, which are sent
+    /// to the sign-in page instead).
+    #[error("sign-in required")]
+    SignInRequired,
+    /// Signed in, but the role may not do this, or a form's CSRF token was missing or wrong;
+    /// the message is shown to the person.
+    #[error("forbidden: {0}")]
+    Forbidden(&'static str),
     /// The store failed.
     #[error("store error: {0}")]
     Store(#[from] StoreError),
@@ -89,6 +97,8 @@ impl PublicError {
             StatusCode::NOT_FOUND => "Page not found",
             StatusCode::BAD_REQUEST => "That request could not be understood",
             StatusCode::METHOD_NOT_ALLOWED => "That request is not supported here",
+            StatusCode::UNAUTHORIZED => "Please sign in",
+            StatusCode::FORBIDDEN => "You cannot do this here",
             StatusCode::PAYLOAD_TOO_LARGE => "That request is too large",
             StatusCode::UNSUPPORTED_MEDIA_TYPE => "That request is in the wrong format",
             StatusCode::SERVICE_UNAVAILABLE => "Temporarily unavailable",
@@ -112,6 +122,14 @@ impl WebError {
                 detail: Cow::Owned(message.clone()),
             },
             WebError::PayloadTooLarge => PublicError::for_status(StatusCode::PAYLOAD_TOO_LARGE),
+            WebError::SignInRequired => PublicError {
+                status: StatusCode::UNAUTHORIZED,
+                detail: Cow::Borrowed("Staff pages need you to sign in first, at /admin/login."),
+            },
+            WebError::Forbidden(message) => PublicError {
+                status: StatusCode::FORBIDDEN,
+                detail: Cow::Borrowed(message),
+            },
             WebError::Store(_) | WebError::Search(_) | WebError::Template(_) | WebError::Io(_) => {
                 PublicError::for_status(StatusCode::INTERNAL_SERVER_ERROR)
             }

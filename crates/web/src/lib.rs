@@ -2,15 +2,16 @@
 //! read-only JSON API.
 //!
 //! The public site must be usable anonymously, including by people who are worried about their
-//! own thoughts. So every response carries strict privacy headers, no response ever sets a
-//! cookie, nothing is loaded from other hosts, and the access log records neither client
-//! addresses nor query strings.
+//! own thoughts. So every response carries strict privacy headers, no public page ever sets a
+//! cookie (only the staff pages under `/admin` do), nothing is loaded from other hosts, and the
+//! access log records neither client addresses nor query strings.
 //!
 //! The entry points are [`AppState`], [`router`] and [`serve`].
 
 #![warn(missing_docs)]
 
 mod access_log;
+mod admin;
 mod api;
 mod assets;
 mod error;
@@ -25,6 +26,9 @@ mod security;
 mod state;
 mod text;
 
+pub use admin::{
+    Access, AdminRoute, ADMIN_ROUTES, LOGIN_CSRF_COOKIE, SESSION_COOKIE, SIGN_IN_FAILED,
+};
 pub use error::WebError;
 pub use state::{AppState, YearMonth, INDEX_CHECK_INTERVAL};
 
@@ -80,8 +84,15 @@ pub fn router(state: AppState) -> Router {
         .route("/healthz", get(pages::health::handler))
         .route("/static/{file}", get(assets::handler))
         .merge(signposting)
+        .merge(admin::router().layer(DefaultBodyLimit::max(admin::MAX_ADMIN_BODY)))
         .fallback(error::not_found)
         .method_not_allowed_fallback(error::method_not_allowed)
+        // The staff gate sees every request, also those no route matches, so that nothing
+        // under `/admin` answers without a session (see `admin`).
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            admin::gate,
+        ))
         .with_state(state);
 
     // Layers wrap from the inside out: the last one added sees the request first. The access
@@ -113,10 +124,14 @@ pub async fn serve_until(
         tracing::info!(%addr, "serving");
     }
     let stats_of = state.clone();
-    axum::serve(listener, router(state))
-        .with_graceful_shutdown(shutdown)
-        .await
-        .map_err(WebError::Io)?;
+    // The peer's address reaches the sign-in throttle (as a keyed hash), never a log line.
+    axum::serve(
+        listener,
+        router(state).into_make_service_with_connect_info::<std::net::SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown)
+    .await
+    .map_err(WebError::Io)?;
     // Counts only: the cached search words themselves are never logged.
     if let Some(stats) = stats_of.search_cache_stats() {
         tracing::info!(

@@ -28,15 +28,23 @@ pub(crate) const HEADERS: [(HeaderName, &str); 6] = [
     ),
 ];
 
-/// Adds the security headers, replacing any a handler set, and removes any `Set-Cookie`:
-/// the public site must be usable without leaving a trace a cookie could carry.
+/// Adds the security headers, replacing any a handler set, and removes any `Set-Cookie`
+/// outside the staff pages: the public site must be usable without leaving a trace a cookie
+/// could carry. Staff pages (under `/admin`, see [`crate::admin`]) may set their session and
+/// sign-in cookies, whose `Path=/admin…` keeps browsers from sending them anywhere else, and
+/// are never cached.
 pub(crate) async fn headers(request: Request, next: Next) -> Response {
+    let staff = crate::admin::is_admin_path(request.uri().path());
     let mut response = next.run(request).await;
     let headers = response.headers_mut();
     for (name, value) in HEADERS {
         headers.insert(name, HeaderValue::from_static(value));
     }
-    headers.remove(header::SET_COOKIE);
+    if staff {
+        headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    } else {
+        headers.remove(header::SET_COOKIE);
+    }
     response
 }
 

@@ -68,6 +68,11 @@ pub struct AppState {
     /// A fixed "today" for deterministic tests; `None` reads the clock on every request, so a
     /// long-running server does not go stale.
     fixed_today: Option<YearMonth>,
+    /// Whether cookies (the staff session's and the sign-in form's) are marked `Secure`.
+    /// False by default, because a plain-HTTP server behind nothing (tests, a laptop) could
+    /// not use them otherwise; set it with [`AppState::with_secure_cookies`] whenever the site
+    /// is reached over TLS, even when TLS ends at a proxy in front of this server.
+    secure_cookies: bool,
 }
 
 impl AppState {
@@ -85,6 +90,7 @@ impl AppState {
                 revision_file: None,
             }),
             fixed_today: None,
+            secure_cookies: false,
         }
     }
 
@@ -183,6 +189,18 @@ impl AppState {
     pub fn with_today(mut self, today: YearMonth) -> AppState {
         self.fixed_today = Some(today);
         self
+    }
+
+    /// Marks the cookies of the staff pages `Secure` (`serve --secure-cookies`): the browser
+    /// then sends them only over TLS.
+    pub fn with_secure_cookies(mut self, secure: bool) -> AppState {
+        self.secure_cookies = secure;
+        self
+    }
+
+    /// Whether cookies are marked `Secure` (see [`AppState::with_secure_cookies`]).
+    pub fn secure_cookies(&self) -> bool {
+        self.secure_cookies
     }
 
     /// The store records are read from.

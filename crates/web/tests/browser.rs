@@ -1022,3 +1022,120 @@ async fn signposting_works_without_javascript() {
     })
     .await;
 }
+
+/// The staff password of the browser tests' account.
+const STAFF_PASSWORD: &str = "correct horse battery staple";
+
+/// Runs `test` against a fresh server that also holds an admin account
+/// `admin@example.org` (password [`STAFF_PASSWORD`]), like [`with_browser`].
+async fn with_staff_browser<F, Fut>(javascript: bool, test: F)
+where
+    F: FnOnce(Client, String) -> Fut,
+    Fut: Future<Output = ()> + Send + 'static,
+{
+    use preventory_core::accounts::{Actor, Email, Password, Role};
+    use preventory_store::Store;
+
+    let server: TestServer = start_with(examples()).await;
+    let password = Password::new(STAFF_PASSWORD.to_string()).expect("password");
+    let hash = tokio::task::spawn_blocking(move || {
+        preventory_store::password::hash_password(&password).expect("hash")
+    })
+    .await
+    .expect("hash thread");
+    server
+        .store
+        .create_user(
+            &preventory_store::accounts::NewUser {
+                email: Email::parse("admin@example.org").expect("email"),
+                password_hash: hash,
+                role: Role::Admin,
+                organisation: None,
+            },
+            Actor::Cli,
+        )
+        .await
+        .expect("create the admin");
+    let driver = Driver::start();
+    let client = driver.session(javascript).await;
+    let outcome = tokio::spawn(test(client.clone(), server.base.clone())).await;
+    let _ = client.close().await;
+    drop(driver);
+    drop(server);
+    if let Err(e) = outcome {
+        match e.try_into_panic() {
+            Ok(panic) => std::panic::resume_unwind(panic),
+            Err(e) => panic!("browser test did not finish: {e}"),
+        }
+    }
+}
+
+/// Signs in through the form at `/admin/login` and waits for the staff pages.
+async fn sign_in_through_the_form(client: &Client, base: &str) {
+    open(client, base, "/admin/login").await;
+    for (id, value) in [("email", "admin@example.org"), ("password", STAFF_PASSWORD)] {
+        client
+            .find(Locator::Css(&format!("input#{id}")))
+            .await
+            .unwrap_or_else(|e| panic!("find #{id}: {e}"))
+            .send_keys(value)
+            .await
+            .unwrap_or_else(|e| panic!("type into #{id}: {e}"));
+    }
+    client
+        .find(Locator::Css("form.sign-in-form button[type=submit]"))
+        .await
+        .expect("the sign-in button")
+        .click()
+        .await
+        .expect("click sign in");
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        let url = client.current_url().await.expect("current address");
+        if url.path() == "/admin" {
+            break;
+        }
+        assert!(Instant::now() < deadline, "still at {url} after signing in");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert!(text_of(client, "main").await.contains("admin@example.org"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn staff_pages_have_no_accessibility_violations() {
+    require_tools();
+    let axe = std::fs::read_to_string(axe_path())
+        .unwrap_or_else(|e| panic!("read {}: {e}: {INSTALL_HINT}", axe_path().display()));
+    with_staff_browser(true, move |client, base| async move {
+        open(&client, &base, "/admin/login").await;
+        assert_accessible(&client, "/admin/login", &axe).await;
+        sign_in_through_the_form(&client, &base).await;
+        assert_accessible(&client, "/admin", &axe).await;
+        open(&client, &base, "/admin/audit").await;
+        assert_accessible(&client, "/admin/audit", &axe).await;
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn staff_sign_in_and_out_work_without_javascript() {
+    with_staff_browser(false, move |client, base| async move {
+        sign_in_through_the_form(&client, &base).await;
+        client
+            .find(Locator::Css("form[action=\"/admin/logout\"] button"))
+            .await
+            .expect("the sign-out button")
+            .click()
+            .await
+            .expect("click sign out");
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while client.current_url().await.expect("address").path() != "/" {
+            assert!(Instant::now() < deadline, "not back home after signing out");
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        open(&client, &base, "/admin").await;
+        let url = client.current_url().await.expect("address");
+        assert_eq!(url.path(), "/admin/login", "signed out: back to the form");
+    })
+    .await;
+}
