@@ -267,6 +267,10 @@ pub struct ServeArgs {
     /// words are held in memory only while their entry lives, and never written anywhere.
     #[arg(long, env = "PREVENTORY_SEARCH_CACHE", default_value_t = 1024)]
     pub search_cache: usize,
+    /// Mark the staff session cookies `Secure`, so browsers send them over HTTPS only. Set it
+    /// whenever the site is reached over TLS (for example behind a proxy that terminates it).
+    #[arg(long, env = "PREVENTORY_SECURE_COOKIES")]
+    pub secure_cookies: bool,
 }
 
 /// Options of `gen`.

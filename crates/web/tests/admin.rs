@@ -203,6 +203,25 @@ async fn signing_in_sets_a_strict_session_cookie_and_redirects() {
     assert_eq!(old.headers()[LOCATION], "/admin/login");
 }
 
+/// Served over TLS (behind a proxy that terminates it), both cookies are marked `Secure`.
+#[tokio::test]
+async fn secure_cookies_are_marked_secure() {
+    let server =
+        common::start_configured(Vec::new(), |state| state.with_secure_cookies(true)).await;
+    let form = client()
+        .get(server.url("/admin/login"))
+        .send()
+        .await
+        .expect("login form");
+    let login = set_cookie(&form, LOGIN_CSRF_COOKIE).expect("login CSRF cookie");
+    assert!(login.contains("Secure"), "{login}");
+    let email = add_user(&server, "editor", Role::Editor).await;
+    let response = post_login(&server, &email, PASSWORD).await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    let line = set_cookie(&response, SESSION_COOKIE).expect("session cookie");
+    assert!(line.contains("Secure"), "{line}");
+}
+
 #[tokio::test]
 async fn failures_get_one_generic_message_and_no_cookie() {
     let server = common::start().await;

@@ -34,7 +34,9 @@ pub(super) async fn run(cli: &Cli, args: &ServeArgs) -> Result<ExitCode, CliErro
     println!("Preventory is listening on http://{local}/  (Ctrl-C to stop)");
     let index_dir = index_dir(&cli.db);
     println!("Opening the search index in {} …", index_dir.display());
-    let state = AppState::on_disk(Arc::new(store), index_dir).await?;
+    let state = AppState::on_disk(Arc::new(store), index_dir)
+        .await?
+        .with_secure_cookies(args.secure_cookies);
     state.enable_search_cache(args.search_cache);
     preventory_web::serve(listener, state).await?;
     Ok(ExitCode::SUCCESS)

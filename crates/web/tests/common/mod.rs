@@ -63,6 +63,14 @@ impl Drop for TestServer {
 
 /// Starts a server on `127.0.0.1:0` over a fresh store holding `records`.
 pub async fn start_with(records: Vec<Intervention>) -> TestServer {
+    start_configured(records, |state| state).await
+}
+
+/// As [`start_with`], with the state changed by `configure` before serving.
+pub async fn start_configured(
+    records: Vec<Intervention>,
+    configure: impl FnOnce(AppState) -> AppState,
+) -> TestServer {
     let dir = tempfile::tempdir().expect("temporary directory");
     let store = SqliteStore::open(&dir.path().join("preventory.sqlite"))
         .await
@@ -80,6 +88,7 @@ pub async fn start_with(records: Vec<Intervention>) -> TestServer {
         .await
         .expect("build the search index")
         .with_today(TODAY);
+    let state = configure(state);
     let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
     let addr = listener.local_addr().expect("local address");
     let (tx, rx) = oneshot::channel::<()>();
