@@ -6,9 +6,11 @@ mod export;
 mod gen;
 mod import;
 mod list;
+mod record_data;
 mod restore;
 mod serve;
 mod show;
+
 mod studies;
 mod user;
 

@@ -2,15 +2,16 @@
 //! ratings, exchanged as a studies file (`docs/studies-format.md`).
 
 use super::open_store;
+use super::record_data::{self, ImportRequest, RecordData};
 use crate::cli::{Cli, StudiesCommand, StudiesExportArgs, StudiesFormat, StudiesImportArgs};
 use crate::error::CliError;
 use preventory_core::evidence::Study;
+use preventory_core::Intervention;
 use preventory_formats::studies::{
     intervention_lines, read_studies, write_studies_json, write_studies_yaml, StudiesFile,
 };
-use preventory_store::{ImportItem, Store, StoredRecord};
-use std::cell::OnceCell;
-use std::collections::{BTreeMap, HashSet};
+use preventory_store::Store;
+use std::collections::BTreeMap;
 use std::io::Write;
 use std::process::ExitCode;
 
@@ -21,239 +22,52 @@ pub(super) async fn run(cli: &Cli, command: &StudiesCommand) -> Result<ExitCode,
     }
 }
 
-/// One studies file that could be read.
-struct ReadFile {
-    /// Its position among the files given.
-    index: usize,
-    /// The path as given.
-    name: String,
-    bytes: Vec<u8>,
-    studies: StudiesFile,
-    /// Where each slug's first entry is, worked out only when a problem needs it.
-    lines: OnceCell<BTreeMap<String, usize>>,
-}
+/// The studies file, for [`record_data::import`]: each file replaces the whole list of studies
+/// of the slugs it names.
+struct Studies;
 
-impl ReadFile {
-    /// The line of `slug`'s first entry, when it can be told.
-    fn line_of(&self, slug: &str) -> Option<usize> {
-        self.lines
-            .get_or_init(|| intervention_lines(&self.name, &self.bytes))
-            .get(slug)
-            .copied()
+impl RecordData for Studies {
+    type Value = Vec<Study>;
+    const NOUN: &'static str = "studies";
+    const ONE_FILE_ONLY: &'static str =
+        "each file replaces an intervention's whole list, so list its studies in one file only";
+
+    fn read(
+        name: &str,
+        bytes: &[u8],
+    ) -> Result<BTreeMap<String, Vec<Study>>, (Option<usize>, String)> {
+        read_studies(name, bytes)
+            .map(|file| file.studies)
+            .map_err(|e| (e.line(), e.to_string()))
     }
 
-    /// `FILE:LINE` (or `FILE` when the line cannot be told) of `slug`'s first entry.
-    fn at(&self, slug: &str) -> String {
-        match self.line_of(slug) {
-            Some(line) => format!("{}:{line}", self.name),
-            None => self.name.clone(),
-        }
+    fn lines(name: &str, bytes: &[u8]) -> BTreeMap<String, usize> {
+        intervention_lines(name, bytes)
     }
-}
 
-/// A problem that stops the import, sorted by file (in the order given) and line.
-struct Problem {
-    file: usize,
-    line: Option<usize>,
-    message: String,
-}
+    fn current(record: &Intervention) -> &Vec<Study> {
+        &record.studies
+    }
 
-/// A record whose studies a file sets.
-struct Target<'a> {
-    slug: &'a str,
-    file: &'a ReadFile,
-    stored: StoredRecord,
-    studies: &'a [Study],
-}
+    fn set(record: &mut Intervention, value: Vec<Study>) {
+        record.studies = value;
+    }
 
-impl Target<'_> {
-    fn changed(&self) -> bool {
-        self.stored.record.studies != self.studies
+    fn describe(before: &Vec<Study>, after: &Vec<Study>) -> String {
+        describe(before, after)
     }
 }
 
 async fn import(cli: &Cli, args: &StudiesImportArgs) -> Result<ExitCode, CliError> {
-    let mut problems = Vec::new();
-
-    // Every file is read and checked before anything else, so all problems show at once.
-    let mut files = Vec::new();
-    for (index, path) in args.files.iter().enumerate() {
-        let name = path.display().to_string();
-        let bytes = match std::fs::read(path) {
-            Ok(bytes) => bytes,
-            Err(e) => {
-                problems.push(Problem {
-                    file: index,
-                    line: None,
-                    message: format!("{name}: cannot read: {e}"),
-                });
-                continue;
-            }
-        };
-        match read_studies(&name, &bytes) {
-            Ok(studies) => files.push(ReadFile {
-                index,
-                name,
-                bytes,
-                studies,
-                lines: OnceCell::new(),
-            }),
-            Err(e) => problems.push(Problem {
-                file: index,
-                line: e.line(),
-                message: e.to_string(),
-            }),
-        }
-    }
-
-    // Each file holds the whole list of the slugs it names, so one slug in two files would
-    // leave the result to the order of the arguments.
-    let mut owner: BTreeMap<&str, &ReadFile> = BTreeMap::new();
-    let mut wanted: Vec<(&str, &ReadFile, &[Study])> = Vec::new();
-    for file in &files {
-        for (slug, studies) in &file.studies.studies {
-            if let Some(first) = owner.get(slug.as_str()) {
-                problems.push(Problem {
-                    file: file.index,
-                    line: file.line_of(slug),
-                    message: format!(
-                        "{}: {slug}: intervention: also listed in {}; each file replaces an \
-                         intervention's whole list, so list its studies in one file only",
-                        file.at(slug),
-                        first.at(slug)
-                    ),
-                });
-                continue;
-            }
-            owner.insert(slug, file);
-            wanted.push((slug, file, studies));
-        }
-    }
-
-    // Every slug must name a stored record. A store that does not exist yet holds none, and is
-    // not created just to find that out.
-    let store = if wanted.is_empty() || !cli.db.exists() {
-        None
-    } else {
-        Some(open_store(cli).await?)
-    };
-    let mut targets = Vec::new();
-    for (slug, file, studies) in wanted {
-        let stored = match &store {
-            Some(store) => store.get(slug).await?,
-            None => None,
-        };
-        match stored {
-            Some(stored) => targets.push(Target {
-                slug,
-                file,
-                stored,
-                studies,
-            }),
-            None => {
-                problems.push(Problem {
-                    file: file.index,
-                    line: file.line_of(slug),
-                    message: format!(
-                        "{}: {slug}: intervention: no stored record has this slug (see `preventory list`)",
-                        file.at(slug)
-                    ),
-                });
-            }
-        }
-    }
-
-    if !problems.is_empty() {
-        if let Some(store) = store {
-            store.close().await;
-        }
-        problems.sort_by_key(|p| (p.file, p.line));
-        let mut err = std::io::stderr().lock();
-        for p in &problems {
-            let _ = writeln!(err, "{}", p.message);
-        }
-        let _ = writeln!(
-            err,
-            "error: {} problem(s) in the studies file(s); nothing was stored",
-            problems.len()
-        );
-        return Ok(ExitCode::FAILURE);
-    }
-
-    let changed: Vec<&Target> = targets.iter().filter(|t| t.changed()).collect();
-    let unchanged = targets.len() - changed.len();
-    let mut out = std::io::stdout().lock();
-    if args.dry_run {
-        if let Some(store) = store {
-            store.close().await;
-        }
-        for t in &changed {
-            writeln!(
-                out,
-                "would update {}: {}",
-                t.slug,
-                describe(&t.stored.record.studies, t.studies)
-            )
-            .map_err(|e| CliError::io("stdout", e))?;
-        }
-        writeln!(
-            out,
-            "Dry run: studies for {} record(s): {} would change, {} unchanged; nothing was stored.",
-            targets.len(),
-            changed.len(),
-            unchanged
-        )
-        .map_err(|e| CliError::io("stdout", e))?;
-        return Ok(ExitCode::SUCCESS);
-    }
-
-    // One transaction for everything; records whose studies are already the file's are not
-    // sent at all, so they cannot gain a revision.
-    let items: Vec<ImportItem> = changed
-        .iter()
-        .map(|t| {
-            let mut record = t.stored.record.clone();
-            record.studies = t.studies.to_vec();
-            ImportItem {
-                record,
-                source: t.file.name.clone(),
-            }
-        })
-        .collect();
-    let outcome = match (&store, items.is_empty()) {
-        (Some(store), false) => store.import(items, &args.author).await,
-        _ => Ok(Default::default()),
-    };
-    if let Some(store) = store {
-        store.close().await;
-    }
-    let outcome = outcome?;
-    let written: HashSet<&str> = outcome
-        .updated
-        .iter()
-        .chain(&outcome.created)
-        .map(String::as_str)
-        .collect();
-    let mut updated = 0;
-    for t in changed.iter().filter(|t| written.contains(t.slug)) {
-        updated += 1;
-        writeln!(
-            out,
-            "updated {}: {}",
-            t.slug,
-            describe(&t.stored.record.studies, t.studies)
-        )
-        .map_err(|e| CliError::io("stdout", e))?;
-    }
-    writeln!(
-        out,
-        "Imported studies for {} record(s): {} updated, {} unchanged.",
-        targets.len(),
-        updated,
-        targets.len() - updated
+    record_data::import::<Studies>(
+        cli,
+        ImportRequest {
+            files: &args.files,
+            dry_run: args.dry_run,
+            author: &args.author,
+        },
     )
-    .map_err(|e| CliError::io("stdout", e))?;
-    Ok(ExitCode::SUCCESS)
+    .await
 }
 
 /// `2 → 3 studies (added a; removed b; changed c)`: how a record's studies change.
