@@ -128,7 +128,7 @@ impl Driver {
 
     /// Opens a headless Chromium session, with JavaScript on or off, that cannot reach any
     /// host but loopback.
-    async fn session(&self, javascript: bool) -> Client {
+    async fn session(&self, javascript: bool) -> Result<Client, String> {
         let profile = self.dir.path().join("profile");
         let mut args = vec![
             "--headless=new".to_string(),
@@ -160,7 +160,22 @@ impl Driver {
             .capabilities(capabilities)
             .connect(&format!("http://127.0.0.1:{}", self.port))
             .await
-            .unwrap_or_else(|e| panic!("cannot open a Chromium session: {e}\n{}", self.log()))
+            .map_err(|e| format!("cannot open a Chromium session: {e}\n{}", self.log()))
+    }
+
+    /// Starts chromedriver and opens a session, trying again on a new port when the session
+    /// cannot be opened: the free port is only known to be free when it is chosen, and with
+    /// tests running side by side another server can take it before chromedriver does.
+    async fn start_with_session(javascript: bool) -> (Driver, Client) {
+        let mut failures = Vec::new();
+        for _ in 0..3 {
+            let driver = Driver::start();
+            match driver.session(javascript).await {
+                Ok(client) => return (driver, client),
+                Err(e) => failures.push(e),
+            }
+        }
+        panic!("{}", failures.join("\n---\n"))
     }
 }
 
@@ -186,8 +201,7 @@ where
     Fut: Future<Output = ()> + Send + 'static,
 {
     let server: TestServer = start_with(examples()).await;
-    let driver = Driver::start();
-    let client = driver.session(javascript).await;
+    let (driver, client) = Driver::start_with_session(javascript).await;
     let outcome = tokio::spawn(test(client.clone(), server.base.clone())).await;
     let _ = client.close().await;
     drop(driver);
@@ -1056,8 +1070,7 @@ where
         )
         .await
         .expect("create the admin");
-    let driver = Driver::start();
-    let client = driver.session(javascript).await;
+    let (driver, client) = Driver::start_with_session(javascript).await;
     let outcome = tokio::spawn(test(client.clone(), server.base.clone())).await;
     let _ = client.close().await;
     drop(driver);
