@@ -221,6 +221,11 @@ pub struct ExportArgs {
     /// Write to this file instead of standard output.
     #[arg(long)]
     pub out: Option<PathBuf>,
+    /// Export every record's current version, drafts and changes in review included, instead
+    /// of what the public sees (published and discontinued records at their published
+    /// revision). Confidential details are left out either way.
+    #[arg(long)]
+    pub unpublished: bool,
 }
 
 /// Export formats.

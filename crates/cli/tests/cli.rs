@@ -2121,3 +2121,64 @@ fn a_closed_output_pipe_ends_the_command_quietly() {
     assert!(!err.contains("panicked"), "{err}");
     assert!(!err.contains("Broken pipe"), "{err}");
 }
+
+/// `export` writes what the public sees unless asked for drafts too: a record saved from the
+/// edit form (a draft, never published) is left out, and `--unpublished` brings it in.
+#[tokio::test]
+async fn export_leaves_out_drafts_unless_asked() {
+    use preventory_core::accounts::{Actor, Email, Password, Role};
+    use preventory_store::accounts::NewUser;
+    use preventory_store::editing::{Editor, RecordEdit};
+    use preventory_store::Store;
+
+    let dir = tmp();
+    let db = store_with_examples(dir.path(), "drafts.db");
+    {
+        let store = preventory_store::sqlite::SqliteStore::open(&db)
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        let password = Password::new("fictional editor passphrase".to_string())
+            .unwrap_or_else(|e| panic!("{e}"));
+        let user = store
+            .create_user(
+                &NewUser {
+                    email: Email::parse("editor@example.org").unwrap_or_else(|e| panic!("{e}")),
+                    password_hash: preventory_store::password::hash_password(&password)
+                        .unwrap_or_else(|e| panic!("{e}")),
+                    role: Role::Editor,
+                    organisation: None,
+                },
+                Actor::Cli,
+            )
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        let draft = preventory_core::Intervention {
+            slug: "fictional-draft-service".into(),
+            title: "Fictional draft service".into(),
+            ..Default::default()
+        };
+        store
+            .save_record(
+                &RecordEdit {
+                    record: draft,
+                    base_revision: None,
+                    summary: "New fictional service".into(),
+                },
+                &Editor {
+                    staff: user.staff(),
+                    email: user.email.clone(),
+                },
+            )
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        store.close().await;
+    }
+    let public = export_json(&db);
+    assert!(!public.contains("fictional-draft-service"), "{public}");
+    assert!(public.contains("\"slug\""));
+    let all = stdout(&ok(preventory(
+        &db,
+        &["export", "--format", "json", "--unpublished"],
+    )));
+    assert!(all.contains("fictional-draft-service"));
+}

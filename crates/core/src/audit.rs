@@ -28,6 +28,14 @@ vocabulary! {
         RecordChanged => "record_changed", "Record changed";
         /// Records were imported.
         RecordsImported => "records_imported", "Records imported";
+        /// An editor confirmed a record unchanged ("reviewed, no change").
+        RecordReviewed => "record_reviewed", "Reviewed, no change";
+        /// A submission arrived from the public form.
+        SubmissionReceived => "submission_received", "Submission received";
+        /// A submission became a draft.
+        SubmissionAccepted => "submission_accepted", "Submission turned into a draft";
+        /// A submission was rejected, with a reason.
+        SubmissionRejected => "submission_rejected", "Submission rejected";
     }
 }
 
@@ -39,6 +47,11 @@ pub fn user_subject(id: UserId) -> String {
 /// The subject of an event about a record: `intervention:some-slug`.
 pub fn record_subject(slug: &str) -> String {
     format!("intervention:{slug}")
+}
+
+/// The subject of an event about a public submission: `submission:7`.
+pub fn submission_subject(id: i64) -> String {
+    format!("submission:{id}")
 }
 
 /// The subject of a failed sign-in for which no account was found.

@@ -5,6 +5,7 @@
 pub mod accounts;
 pub mod audit;
 pub mod date;
+pub mod diff;
 pub mod eligibility;
 pub mod evidence;
 pub mod facet;
@@ -13,6 +14,7 @@ pub mod lifecycle;
 pub mod matching;
 pub mod rating;
 pub mod record;
+pub mod review;
 pub mod slug;
 pub mod terminology;
 pub mod validation;

@@ -24,7 +24,7 @@ use preventory_core::eligibility::ReferralRoute;
 use preventory_core::terminology::{self, Clause};
 use preventory_core::{Facet, Intervention};
 use preventory_formats::{seed_text, synthetic};
-use preventory_search::{SearchIndex, SearchRequest, SearchResponse};
+use preventory_search::{Listing, SearchIndex, SearchRequest, SearchResponse};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteConnection};
 use sqlx::{ConnectOptions, Row};
 use std::collections::BTreeMap;
@@ -66,8 +66,8 @@ fn fail(what: &str, e: impl std::fmt::Display) -> ! {
     std::process::exit(1);
 }
 
-/// The public views of `n` synthetic records of `seed`, parsed on every core.
-fn records(n: usize, seed: u64) -> Vec<Intervention> {
+/// The public views of `n` synthetic records of `seed`, parsed on every core, all published.
+fn records(n: usize, seed: u64) -> Vec<Listing> {
     let threads = std::thread::available_parallelism().map_or(1, usize::from);
     let chunk = n.div_ceil(threads).max(1);
     std::thread::scope(|s| {
@@ -80,7 +80,7 @@ fn records(n: usize, seed: u64) -> Vec<Intervention> {
                             let f = synthetic::file(i, n, seed);
                             seed_text::parse(&f.file_name, f.text.as_bytes())
                                 .ok()
-                                .map(|p| p.record.public_view())
+                                .map(|p| Listing::published(p.record.public_view()))
                         })
                         .collect::<Vec<_>>()
                 })
@@ -406,7 +406,7 @@ async fn baseline_search(
 }
 
 /// Loads the records into a new in-memory database and builds the FTS index.
-async fn baseline_build(records: &[Intervention]) -> Result<SqliteConnection, sqlx::Error> {
+async fn baseline_build(records: &[Listing]) -> Result<SqliteConnection, sqlx::Error> {
     let mut conn = SqliteConnectOptions::from_str("sqlite::memory:")?
         .connect()
         .await?;
@@ -428,12 +428,14 @@ async fn baseline_build(records: &[Intervention]) -> Result<SqliteConnection, sq
         let docs: Vec<serde_json::Value> = batch
             .iter()
             .enumerate()
-            .map(|(i, r)| serde_json::json!([base + i, r.slug, r.title, r.summary, body_of(r)]))
+            .map(|(i, Listing { record: r, .. })| {
+                serde_json::json!([base + i, r.slug, r.title, r.summary, body_of(r)])
+            })
             .collect();
         let facets: Vec<serde_json::Value> = batch
             .iter()
             .enumerate()
-            .flat_map(|(i, r)| {
+            .flat_map(|(i, Listing { record: r, .. })| {
                 Facet::ALL.into_iter().flat_map(move |f| {
                     f.ids_of(r)
                         .into_iter()

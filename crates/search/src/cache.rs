@@ -97,6 +97,7 @@ fn canonical(request: &SearchRequest) -> SearchRequest {
         sort: request.sort,
         page: request.page,
         per_page: request.per_page.min(MAX_PER_PAGE),
+        include_discontinued: request.include_discontinued,
     }
 }
 
@@ -119,5 +120,7 @@ mod tests {
         b.filters.insert(Facet::Language, Vec::new());
         assert_eq!(canonical(&a), canonical(&b));
         assert_ne!(canonical(&a), canonical(&SearchRequest::new("y")));
+        // Including discontinued records is another answer, so another key.
+        assert_ne!(canonical(&a), canonical(&a.clone().with_discontinued(true)));
     }
 }

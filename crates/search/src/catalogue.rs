@@ -137,6 +137,12 @@ pub(crate) struct Catalogue {
     pub live: Bits,
     /// How many records there are.
     pub live_count: usize,
+    /// The ordinals of discontinued records: kept and marked, but out of searches nobody
+    /// widened and out of signposting.
+    pub discontinued: Bits,
+    /// `live` without `discontinued`: what a default search starts from, made once here so
+    /// that a search copies it rather than subtracting per request.
+    pub listed: Bits,
     /// The facet values' numbers.
     pub registry: Arc<Registry>,
     /// Postings per facet, in `Facet::ALL` order.
@@ -163,6 +169,8 @@ impl Catalogue {
     pub(crate) fn build(docs: Vec<Option<Arc<DocInfo>>>, registry: Registry) -> Catalogue {
         let len = docs.len();
         let mut live = Bits::new(len);
+        let mut discontinued = Bits::new(len);
+        let mut listed = Bits::new(len);
         let mut by_slug = HashMap::with_capacity(len);
         let mut lists: Vec<Vec<Vec<u32>>> = (0..Facet::ALL.len())
             .map(|fi| vec![Vec::new(); registry.ids(fi).len()])
@@ -171,6 +179,11 @@ impl Catalogue {
             let Some(d) = d else { continue };
             let o = o as u32;
             live.insert(o);
+            if d.discontinued() {
+                discontinued.insert(o);
+            } else {
+                listed.insert(o);
+            }
             by_slug.insert(Arc::clone(&d.slug), o);
             for (fi, values) in d.facets.iter().enumerate() {
                 for &v in values {
@@ -260,6 +273,8 @@ impl Catalogue {
             docs,
             by_slug,
             live,
+            discontinued,
+            listed,
             registry: Arc::new(registry),
             facets,
             by_title,
@@ -273,5 +288,15 @@ impl Catalogue {
     /// Number of ordinals, live or not: the size of every bitset over them.
     pub(crate) fn len(&self) -> usize {
         self.docs.len()
+    }
+
+    /// The records a search may return: every live one when discontinued records are
+    /// included, the listed ones otherwise.
+    pub(crate) fn scope(&self, include_discontinued: bool) -> &Bits {
+        if include_discontinued {
+            &self.live
+        } else {
+            &self.listed
+        }
     }
 }

@@ -25,6 +25,8 @@ impl SearchIndex {
     /// Rows and columns list every known value of their facet in vocabulary order (so empty
     /// cells show as gaps), then verbatim values that some matching record holds; for
     /// countries and languages only the values some record in the collection holds.
+    /// Discontinued records count only when the request includes them, both in the cells and
+    /// in which countries and languages are listed.
     pub fn gap_map(
         &self,
         request: &SearchRequest,
@@ -33,10 +35,11 @@ impl SearchIndex {
         max_slugs: usize,
     ) -> Result<GapMap, SearchError> {
         let snap = self.current();
-        let results = self.filtered_matches(&snap, request)?;
+        let scope = snap.catalogue.scope(request.include_discontinued);
+        let results = self.filtered_matches(&snap, request, scope)?;
         let cat = &snap.catalogue;
-        let row_values = axis_values(&snap, rows, &results);
-        let col_values = axis_values(&snap, cols, &results);
+        let row_values = axis_values(&snap, rows, &results, scope);
+        let col_values = axis_values(&snap, cols, &results, scope);
         let rating_index = facet_index(Facet::Rating);
         let ratings: Vec<(&str, &crate::bits::Postings)> = cat
             .registry
@@ -93,14 +96,16 @@ impl SearchIndex {
 
     /// How many of the records matching `request` (words and filters) have an "information
     /// correct at" date before `before` (as months since year 0: `year * 12 + month - 1`,
-    /// a year alone counting as its January), and how many have none.
+    /// a year alone counting as its January), and how many have none. Discontinued records
+    /// count only when the request includes them.
     pub fn count_dated_before(
         &self,
         request: &SearchRequest,
         before: u32,
     ) -> Result<(usize, usize), SearchError> {
         let snap = self.current();
-        let results = self.filtered_matches(&snap, request)?;
+        let scope = snap.catalogue.scope(request.include_discontinued);
+        let results = self.filtered_matches(&snap, request, scope)?;
         let (mut older, mut unknown) = (0, 0);
         for o in results.iter() {
             let Some(d) = snap.catalogue.docs.get(o as usize).and_then(Option::as_ref) else {
@@ -119,11 +124,14 @@ impl SearchIndex {
         Ok((older, unknown))
     }
 
-    /// The live records matching `request`'s words and every filter.
+    /// The records of `scope` (live ones, with or without the discontinued: see
+    /// [`crate::catalogue::Catalogue::scope`]) matching `request`'s words and every filter.
+    /// The scope is given apart from the request because signposting never widens it.
     pub(crate) fn filtered_matches(
         &self,
         snap: &Snapshot,
         request: &SearchRequest,
+        scope: &Bits,
     ) -> Result<Bits, SearchError> {
         let cat = &snap.catalogue;
         let len = cat.len();
@@ -134,14 +142,14 @@ impl SearchIndex {
         let mut results = if plan.matches_nothing {
             Bits::new(len)
         } else if plan.clauses.is_empty() {
-            cat.live.clone()
+            scope.clone()
         } else {
             let mut found = Bits::new(len);
             let prepared = exec::prepare(&plan, &snap.searcher, false)?;
             for (seg, reader) in snap.searcher.segment_readers().iter().enumerate() {
                 let ords = snap.segment_ords.get(seg).map_or(&[][..], Vec::as_slice);
                 for doc in prepared.run(reader)?.docs.iter() {
-                    if let Some(&o) = ords.get(doc as usize) {
+                    if let Some(&o) = ords.get(doc as usize).filter(|&&o| scope.contains(o)) {
                         found.insert(o);
                     }
                 }
@@ -163,11 +171,13 @@ fn facet_index(facet: Facet) -> usize {
     Facet::ALL.iter().position(|f| *f == facet).unwrap_or(0)
 }
 
-/// The values along one axis, with their postings (`None`: no record ever held it).
+/// The values along one axis, with their postings (`None`: no record ever held it); for
+/// countries and languages only those some record of `scope` holds.
 fn axis_values<'a>(
     snap: &'a Snapshot,
     facet: Facet,
     results: &Bits,
+    scope: &Bits,
 ) -> Vec<(String, Option<&'a crate::bits::Postings>)> {
     let cat = &snap.catalogue;
     let fi = facet_index(facet);
@@ -176,7 +186,7 @@ fn axis_values<'a>(
             .number(fi, id)
             .and_then(|n| cat.facets.get(fi)?.values.get(n as usize))
     };
-    let in_use = |p: &crate::bits::Postings| p.count_in(&cat.live) > 0;
+    let in_use = |p: &crate::bits::Postings| p.count_in(scope) > 0;
     let mut values: Vec<(String, Option<&crate::bits::Postings>)> = Vec::new();
     for (id, _) in facet.known_values() {
         let postings = postings_of(id);

@@ -1,7 +1,12 @@
-//! Preventory's search engine: a tantivy full-text index of the published records, with facet
+//! Preventory's search engine: a tantivy full-text index of the public records, with facet
 //! filters and live facet counts, the terminology thesaurus, sorting, paging and highlighted
 //! snippets.
 //!
+//! - Records: each arrives as a [`Listing`], its public view with its lifecycle status.
+//!   Published records are searched by default; discontinued ones are kept and marked
+//!   ([`Hit::discontinued`]) but found only when a search asks for them
+//!   ([`SearchRequest::include_discontinued`]), and never offered by signposting. Drafts and
+//!   records in review are never indexed.
 //! - Text: BM25 over title (×3), summary (×2) and body (sections, references, contact
 //!   organisation, and "self-referral"/"anonymous" when the eligibility says so; ×1), English
 //!   stemming, `"quoted phrases"`, one typo tolerated in words of five letters or more (ranked
@@ -35,6 +40,7 @@ mod snippet;
 
 pub use cache::CacheStats;
 pub use gapmap::MAX_CELL_SLUGS;
+pub use preventory_core::lifecycle::Status;
 pub use preventory_core::Facet;
 pub use query::{FUZZY_MIN_CHARS, MAX_QUERY_CHARS, MAX_QUERY_TERMS};
 pub use schema::SCHEMA_VERSION;
@@ -169,6 +175,38 @@ impl Sort {
     }
 }
 
+/// A record as the index takes it: the public view and where it is in its life.
+///
+/// The status decides where the record shows: [`Status::Published`] everywhere,
+/// [`Status::Discontinued`] only in searches that ask for it (marked as such), never in
+/// signposting. A listing with any other status is not public: [`SearchIndex::upsert`] takes
+/// it out of the index, and a build leaves it out.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Listing {
+    /// The record's public view ([`Intervention::public_view`]): the index stores and shows
+    /// what it is given, so confidential details must already be gone.
+    pub record: Intervention,
+    /// The record's lifecycle status.
+    pub status: Status,
+}
+
+impl Listing {
+    /// A record with a status.
+    pub fn new(record: Intervention, status: Status) -> Listing {
+        Listing { record, status }
+    }
+
+    /// A published record.
+    pub fn published(record: Intervention) -> Listing {
+        Listing::new(record, Status::Published)
+    }
+
+    /// A discontinued record.
+    pub fn discontinued(record: Intervention) -> Listing {
+        Listing::new(record, Status::Discontinued)
+    }
+}
+
 /// A search: words, facet filters, order and page.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct SearchRequest {
@@ -184,6 +222,11 @@ pub struct SearchRequest {
     pub page: usize,
     /// Results per page, at most [`MAX_PER_PAGE`]; 0 gives only the total and the counts.
     pub per_page: usize,
+    /// Whether discontinued records are searched too (marked [`Hit::discontinued`]). False
+    /// by default: a search nobody widened finds only services that still run. It widens
+    /// results, facet counts, gap maps and [`SearchIndex::count_dated_before`], but never
+    /// [`SearchIndex::signpost`], which offers running services only.
+    pub include_discontinued: bool,
 }
 
 impl Default for SearchRequest {
@@ -194,6 +237,7 @@ impl Default for SearchRequest {
             sort: Sort::Relevance,
             page: 1,
             per_page: 20,
+            include_discontinued: false,
         }
     }
 }
@@ -225,6 +269,13 @@ impl SearchRequest {
         self.per_page = per_page;
         self
     }
+
+    /// Searches discontinued records too, or not (builder style); see
+    /// [`SearchRequest::include_discontinued`].
+    pub fn with_discontinued(mut self, include: bool) -> SearchRequest {
+        self.include_discontinued = include;
+        self
+    }
 }
 
 /// One result.
@@ -244,6 +295,9 @@ pub struct Hit {
     /// wrapped in `<mark>…</mark>`. With no query, or no match in the text, the start of the
     /// summary (escaped).
     pub snippet: String,
+    /// The service no longer runs: show it marked as such. Only ever true when the request
+    /// asked for discontinued records.
+    pub discontinued: bool,
 }
 
 /// The answer to a [`SearchRequest`].
@@ -411,11 +465,12 @@ impl SearchIndex {
     /// Opens the index in `dir`, or builds it there from `records()` when the folder is
     /// missing or empty, its [`META_FILE`] is missing, unreadable, names another
     /// [`SCHEMA_VERSION`] or another thesaurus, or tantivy cannot open it. `records` is only
-    /// called to build; pass the public views of the published records. A folder that is not
-    /// empty and holds no index is never overwritten ([`SearchError::NotAnIndex`]).
+    /// called to build; pass every public record (published or discontinued) as a
+    /// [`Listing`]. A folder that is not empty and holds no index is never overwritten
+    /// ([`SearchError::NotAnIndex`]).
     pub fn open_or_build<E>(
         dir: &Path,
-        records: impl FnOnce() -> Result<Vec<Intervention>, E>,
+        records: impl FnOnce() -> Result<Vec<Listing>, E>,
     ) -> Result<SearchIndex, SearchError>
     where
         E: Into<Box<dyn std::error::Error + Send + Sync>>,
@@ -432,7 +487,7 @@ impl SearchIndex {
         batches: impl FnOnce() -> B,
     ) -> Result<SearchIndex, SearchError>
     where
-        B: IntoIterator<Item = Result<Vec<Intervention>, E>>,
+        B: IntoIterator<Item = Result<Vec<Listing>, E>>,
         E: Into<Box<dyn std::error::Error + Send + Sync>>,
     {
         let reason = match Self::try_open(dir) {
@@ -442,8 +497,9 @@ impl SearchIndex {
         Self::build_in(dir, batches(), reason)
     }
 
-    /// Builds an index in memory (for tests, benchmarks and small collections).
-    pub fn in_memory(records: &[Intervention]) -> Result<SearchIndex, SearchError> {
+    /// Builds an index in memory (for tests, benchmarks and small collections) of every
+    /// public record given.
+    pub fn in_memory(records: &[Listing]) -> Result<SearchIndex, SearchError> {
         let (schema, fields) = schema::build_schema();
         let index = Index::builder()
             .schema(schema)
@@ -462,7 +518,7 @@ impl SearchIndex {
         &self.origin
     }
 
-    /// How many records are indexed.
+    /// How many records are indexed, discontinued ones included.
     pub fn len(&self) -> usize {
         self.current().catalogue.live_count
     }
@@ -477,12 +533,13 @@ impl SearchIndex {
         self.current().catalogue.by_slug.contains_key(slug)
     }
 
-    /// Adds records or replaces those with the same slug, and makes the change visible to
-    /// searches before returning. Call it after every import or edit with the public views of
-    /// the changed published records (one call per batch: each call commits, and rebuilds the
-    /// in-memory catalogue, about 0.1 s per 100,000 records); a record that is no longer
-    /// published must be removed with [`SearchIndex::remove`] instead.
-    pub fn upsert(&self, records: &[Intervention]) -> Result<(), SearchError> {
+    /// Adds records or replaces those with the same slug (content and status), and makes the
+    /// change visible to searches before returning. Call it after every import, edit or
+    /// status change with the changed public records (one call per batch: each call commits,
+    /// and rebuilds the in-memory catalogue, about 0.1 s per 100,000 records). A listing whose
+    /// status is not public (a draft, a record in review) is taken out of the index, as
+    /// [`SearchIndex::remove`] would.
+    pub fn upsert(&self, records: &[Listing]) -> Result<(), SearchError> {
         if records.is_empty() {
             return Ok(());
         }
@@ -492,7 +549,17 @@ impl SearchIndex {
         let mut by_slug = current.catalogue.by_slug.clone();
         let mut registry = (*current.catalogue.registry).clone();
         let mut writer = self.writer(records.len())?;
-        for r in records {
+        for Listing { record: r, status } in records {
+            if !status.is_public() {
+                // No longer public: leave a hole, as `remove` does.
+                writer.delete_term(Term::from_field_text(self.fields.slug, &r.slug));
+                if let Some(&o) = by_slug.get(r.slug.as_str()) {
+                    if let Some(d) = docs.get_mut(o as usize) {
+                        *d = None;
+                    }
+                }
+                continue;
+            }
             let ord = match by_slug.get(r.slug.as_str()) {
                 Some(&o) => o,
                 None => {
@@ -505,7 +572,7 @@ impl SearchIndex {
                 }
             };
             writer.delete_term(Term::from_field_text(self.fields.slug, &r.slug));
-            let (doc, info) = schema::document(&self.fields, r, ord, &mut registry);
+            let (doc, info) = schema::document(&self.fields, r, *status, ord, &mut registry);
             writer.add_document(doc)?;
             docs[ord as usize] = Some(Arc::new(info));
         }
@@ -514,10 +581,11 @@ impl SearchIndex {
         self.publish(docs, registry)
     }
 
-    /// Replaces everything indexed with `records` (the public views of all published
-    /// records), visible at once when done; searches see the old contents until then. For a
-    /// "reindex" command, or when the index is found out of step with the store.
-    pub fn rebuild(&self, records: &[Intervention]) -> Result<(), SearchError> {
+    /// Replaces everything indexed with `records` (every public record; listings that are
+    /// not public are left out), visible at once when done; searches see the old contents
+    /// until then. For a "reindex" command, or when the index is found out of step with the
+    /// store.
+    pub fn rebuild(&self, records: &[Listing]) -> Result<(), SearchError> {
         self.replace_all(std::iter::once(Ok::<_, std::convert::Infallible>(records)))
     }
 
@@ -528,7 +596,7 @@ impl SearchIndex {
         batches: impl IntoIterator<Item = Result<R, E>>,
     ) -> Result<(), SearchError>
     where
-        R: std::borrow::Borrow<[Intervention]>,
+        R: std::borrow::Borrow<[Listing]>,
         E: Into<Box<dyn std::error::Error + Send + Sync>>,
     {
         {
@@ -548,13 +616,18 @@ impl SearchIndex {
             for batch in batches {
                 // Dropping the writer without a commit leaves the index as it was.
                 let batch = batch.map_err(|e| SearchError::Records(e.into()))?;
-                for r in batch.borrow() {
+                for Listing { record: r, status } in batch.borrow() {
                     let ord = match by_slug.get(r.slug.as_str()) {
                         Some(&o) => {
                             // A slug given twice: the later record wins, as with `upsert`.
                             writer.delete_term(Term::from_field_text(self.fields.slug, &r.slug));
+                            if !status.is_public() {
+                                docs[o as usize] = None;
+                                continue;
+                            }
                             o
                         }
+                        None if !status.is_public() => continue,
                         None => {
                             let o = u32::try_from(docs.len()).map_err(|_| {
                                 tantivy::TantivyError::InvalidArgument(
@@ -566,7 +639,8 @@ impl SearchIndex {
                             o
                         }
                     };
-                    let (doc, info) = schema::document(&self.fields, r, ord, &mut registry);
+                    let (doc, info) =
+                        schema::document(&self.fields, r, *status, ord, &mut registry);
                     writer.add_document(doc)?;
                     docs[ord as usize] = Some(Arc::new(info));
                 }
@@ -578,22 +652,43 @@ impl SearchIndex {
         self.merge_all()
     }
 
-    /// Removes a record from the index (after deletion or unpublishing), visible at once.
-    /// Returns whether it was indexed.
+    /// Removes a record from the index (after deletion, or when it stops being public),
+    /// visible at once. Returns whether it was indexed.
     pub fn remove(&self, slug: &str) -> Result<bool, SearchError> {
+        Ok(self.remove_all(&[slug])? == 1)
+    }
+
+    /// Removes several records at once, in one commit (cheaper than [`SearchIndex::remove`]
+    /// for each: every commit rebuilds the catalogue), visible at once. Slugs not indexed are
+    /// skipped. Returns how many records were removed.
+    pub fn remove_all<S: AsRef<str>>(&self, slugs: &[S]) -> Result<usize, SearchError> {
         let _guard = self.write_lock.lock().unwrap_or_else(|e| e.into_inner());
         let current = self.current();
-        let Some(&ord) = current.catalogue.by_slug.get(slug) else {
-            return Ok(false);
-        };
+        let indexed: Vec<(&str, u32)> = slugs
+            .iter()
+            .filter_map(|slug| {
+                let slug = slug.as_ref();
+                current.catalogue.by_slug.get(slug).map(|&ord| (slug, ord))
+            })
+            .collect();
+        if indexed.is_empty() {
+            return Ok(0);
+        }
         let mut docs = current.catalogue.docs.clone();
-        docs[ord as usize] = None;
-        let mut writer = self.writer(1)?;
-        writer.delete_term(Term::from_field_text(self.fields.slug, slug));
+        let mut writer = self.writer(indexed.len())?;
+        let mut removed = 0;
+        for (slug, ord) in indexed {
+            // A slug given twice is removed once.
+            if let Some(doc) = docs.get_mut(ord as usize).filter(|d| d.is_some()) {
+                *doc = None;
+                removed += 1;
+                writer.delete_term(Term::from_field_text(self.fields.slug, slug));
+            }
+        }
         writer.commit()?;
         writer.wait_merging_threads()?;
         self.publish(docs, (*current.catalogue.registry).clone())?;
-        Ok(true)
+        Ok(removed)
     }
 
     /// Runs a search: see [`SearchRequest`] and [`SearchResponse`]. Fails only on
@@ -667,19 +762,22 @@ impl SearchIndex {
             offset.saturating_add(per_page).min(len)
         };
         let ranked = request.sort == Sort::Relevance && !plan.clauses.is_empty();
+        // Discontinued records are out of everything below unless asked for: results, the
+        // page and every facet count.
+        let scope = cat.scope(request.include_discontinued);
         let mut matches = Bits::new(len);
         let mut best = TopK::new(wanted, &cat.by_title.rank);
         if plan.matches_nothing {
             // Leave `matches` empty.
         } else if plan.clauses.is_empty() {
-            matches = cat.live.clone();
+            matches = scope.clone();
         } else {
             let prepared = exec::prepare(&plan, &snap.searcher, ranked)?;
             for (seg, reader) in snap.searcher.segment_readers().iter().enumerate() {
                 let ords = snap.segment_ords.get(seg).map_or(&[][..], Vec::as_slice);
                 let found = prepared.run(reader)?;
                 for doc in found.docs.iter() {
-                    let Some(&o) = ords.get(doc as usize) else {
+                    let Some(&o) = ords.get(doc as usize).filter(|&&o| scope.contains(o)) else {
                         continue;
                     };
                     matches.insert(o);
@@ -743,6 +841,7 @@ impl SearchIndex {
                 rating: d.rating.map(|r| r.id().to_string()),
                 information_correct_at: d.information_correct_at.map(|p| p.to_string()),
                 snippet,
+                discontinued: cat.discontinued.contains(o),
             });
         }
 
@@ -880,7 +979,7 @@ impl SearchIndex {
         origin: IndexOrigin,
     ) -> Result<SearchIndex, SearchError>
     where
-        R: std::borrow::Borrow<[Intervention]>,
+        R: std::borrow::Borrow<[Listing]>,
         E: Into<Box<dyn std::error::Error + Send + Sync>>,
     {
         schema::register_tokenizers(&index);
@@ -986,7 +1085,7 @@ impl SearchIndex {
     /// interrupted build is rebuilt next time.
     fn build_in<E>(
         dir: &Path,
-        batches: impl IntoIterator<Item = Result<Vec<Intervention>, E>>,
+        batches: impl IntoIterator<Item = Result<Vec<Listing>, E>>,
         reason: String,
     ) -> Result<SearchIndex, SearchError>
     where
@@ -1025,13 +1124,13 @@ mod tests {
     use tantivy::collector::TopDocs;
     use tantivy::query::{BooleanQuery, Occur, Query};
 
-    fn synthetic(n: usize) -> Vec<Intervention> {
+    fn synthetic(n: usize) -> Vec<Listing> {
         preventory_formats::synthetic::generate(n, 99)
             .into_iter()
             .filter_map(|f| {
                 preventory_formats::seed_text::parse(&f.file_name, f.text.as_bytes())
                     .ok()
-                    .map(|p| p.record)
+                    .map(|p| Listing::published(p.record))
             })
             .collect()
     }

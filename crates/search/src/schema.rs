@@ -2,6 +2,7 @@
 //! stored to rebuild the in-memory catalogue when an index is reopened.
 
 use crate::catalogue::Registry;
+use preventory_core::lifecycle::Status;
 use preventory_core::matching::MatchKey;
 use preventory_core::vocab::Vocabulary;
 use preventory_core::{Facet, Intervention, PartialDate, Rating};
@@ -19,7 +20,7 @@ use tantivy::{Index, TantivyDocument};
 
 /// The version of the on-disk layout: schema, analyser and stored fields. Bump it whenever any
 /// of them changes, so existing indexes are rebuilt instead of misread.
-pub const SCHEMA_VERSION: u32 = 3;
+pub const SCHEMA_VERSION: u32 = 4;
 
 /// The fields of the schema, looked up once.
 #[derive(Debug, Clone, Copy)]
@@ -117,6 +118,9 @@ pub(crate) struct StoredMeta {
     pub facets: BTreeMap<String, Vec<String>>,
     /// What signposting reads of the record ([`Intervention::matching_view`]).
     pub matching: Intervention,
+    /// The record's lifecycle status id (`published` or `discontinued`), so a reopened index
+    /// still knows which records to leave out of default searches.
+    pub status: String,
 }
 
 /// A record as the catalogue holds it.
@@ -130,6 +134,8 @@ pub(crate) struct DocInfo {
     pub summary: Option<String>,
     pub rating: Option<Rating>,
     pub information_correct_at: Option<PartialDate>,
+    /// Published or discontinued: only these are ever indexed.
+    pub status: Status,
     /// Facet values as numbers of the registry, in `Facet::ALL` order: building postings then
     /// needs no hashing of strings.
     pub facets: Vec<Vec<u32>>,
@@ -142,6 +148,11 @@ pub(crate) struct DocInfo {
 }
 
 impl DocInfo {
+    /// Whether the record is left out of searches nobody widened, and out of signposting.
+    pub(crate) fn discontinued(&self) -> bool {
+        !self.status.in_default_search()
+    }
+
     pub(crate) fn from_meta(m: StoredMeta, registry: &mut Registry) -> DocInfo {
         let mut facets = m.facets;
         DocInfo {
@@ -154,6 +165,11 @@ impl DocInfo {
                 .information_correct_at
                 .as_deref()
                 .and_then(|d| PartialDate::parse_iso(d).ok()),
+            // A status this program does not know can only come from a damaged meta: keep
+            // the record, but out of default searches and signposting rather than in them.
+            status: Status::from_id(&m.status)
+                .filter(|s| s.is_public())
+                .unwrap_or(Status::Discontinued),
             facets: Facet::ALL
                 .iter()
                 .enumerate()
@@ -206,11 +222,12 @@ fn eligibility_words(r: &Intervention) -> Vec<&'static str> {
     out
 }
 
-/// The tantivy document for a record at an ordinal, and the record as the catalogue holds it
-/// (its facet values interned in `registry`).
+/// The tantivy document for a record with its (public) status at an ordinal, and the record
+/// as the catalogue holds it (its facet values interned in `registry`).
 pub(crate) fn document(
     fields: &Fields,
     r: &Intervention,
+    status: Status,
     ord: u32,
     registry: &mut Registry,
 ) -> (TantivyDocument, DocInfo) {
@@ -228,6 +245,7 @@ pub(crate) fn document(
             .map(|(f, ids)| (f.param().to_string(), ids.clone()))
             .collect(),
         matching: r.matching_view(),
+        status: status.id().to_string(),
     };
     let mut doc = TantivyDocument::default();
     doc.add_text(fields.slug, &r.slug);

@@ -7,10 +7,12 @@ use crate::{SearchError, SearchIndex, SearchRequest};
 use preventory_core::matching::{self, KeyedRecord, Profile, SignpostOptions, Signposting};
 
 impl SearchIndex {
-    /// Every record matching `request`'s words and filters (its sort and page are ignored;
-    /// the default request keeps every record), judged against `profile`: see
-    /// [`matching::signpost_with`] for the answer and its order, which this gives exactly.
-    /// The profile is used for this call only and kept nowhere.
+    /// Every published record matching `request`'s words and filters (its sort and page are
+    /// ignored; the default request keeps every published record), judged against `profile`:
+    /// see [`matching::signpost_with`] for the answer and its order, which this gives exactly.
+    /// Discontinued services are never offered, whatever
+    /// [`SearchRequest::include_discontinued`] says: nobody should be sent to a service that
+    /// no longer runs. The profile is used for this call only and kept nowhere.
     pub fn signpost(
         &self,
         request: &SearchRequest,
@@ -18,7 +20,7 @@ impl SearchIndex {
         options: &SignpostOptions,
     ) -> Result<Signposting, SearchError> {
         let snap = self.current();
-        let kept = self.filtered_matches(&snap, request)?;
+        let kept = self.filtered_matches(&snap, request, &snap.catalogue.listed)?;
         let cat = &snap.catalogue;
         // Ordinals come in increasing order, which the title order breaks its ties by, as
         // `KeyedRecord::title_order` asks.

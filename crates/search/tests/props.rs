@@ -12,7 +12,7 @@ fn shared() -> &'static SearchIndex {
     INDEX.get_or_init(|| {
         let mut records = common::fictional();
         records.extend(common::examples());
-        SearchIndex::in_memory(&records).unwrap_or_else(|e| panic!("{e}"))
+        SearchIndex::in_memory(&common::published(&records)).unwrap_or_else(|e| panic!("{e}"))
     })
 }
 

@@ -2,17 +2,17 @@
 
 mod common;
 
-use common::{examples, expected_counts, fictional, synthetic_records, Fiction};
+use common::{examples, expected_counts, fictional, published, synthetic_records, Fiction};
 use preventory_core::{Facet, Intervention};
 use preventory_search::{
-    IndexOrigin, SearchError, SearchIndex, SearchRequest, SearchResponse, Sort, META_FILE,
+    IndexOrigin, Listing, SearchError, SearchIndex, SearchRequest, SearchResponse, Sort, META_FILE,
     SCHEMA_VERSION,
 };
 use std::collections::BTreeMap;
 use std::convert::Infallible;
 
 fn index(records: &[Intervention]) -> SearchIndex {
-    SearchIndex::in_memory(records).unwrap_or_else(|e| panic!("{e}"))
+    SearchIndex::in_memory(&published(records)).unwrap_or_else(|e| panic!("{e}"))
 }
 
 fn run(index: &SearchIndex, request: &SearchRequest) -> SearchResponse {
@@ -488,7 +488,8 @@ fn upserts_and_removals_are_visible_at_once() {
     let new = Fiction::new("zebra-project", "Zebra Project")
         .summary("A fictional zebracrossing project.")
         .build();
-    idx.upsert(&[new]).unwrap_or_else(|e| panic!("{e}"));
+    idx.upsert(&[Listing::published(new)])
+        .unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(find(&idx, "zebracrossing"), vec!["zebra-project"]);
     assert_eq!(idx.len(), 7);
 
@@ -497,7 +498,8 @@ fn upserts_and_removals_are_visible_at_once() {
         .summary("Now about giraffes.")
         .rating(Some(preventory_core::Rating::Effective))
         .build();
-    idx.upsert(&[changed]).unwrap_or_else(|e| panic!("{e}"));
+    idx.upsert(&[Listing::published(changed)])
+        .unwrap_or_else(|e| panic!("{e}"));
     assert!(find(&idx, "zebracrossing").is_empty());
     assert_eq!(find(&idx, "giraffes"), vec!["zebra-project"]);
     assert_eq!(idx.len(), 7);
@@ -580,14 +582,16 @@ fn rebuilt_when_missing_or_of_another_schema_version() {
     let mut calls = 0;
     let idx = SearchIndex::open_or_build(&path, || {
         calls += 1;
-        Ok::<_, Infallible>(records.clone())
+        Ok::<_, Infallible>(published(&records))
     })
     .unwrap_or_else(|e| panic!("{e}"));
     assert!(matches!(idx.origin(), IndexOrigin::Built { .. }));
     assert_eq!(calls, 1);
     // Changes made through the index are kept on disk.
-    idx.upsert(&[Fiction::new("kept-edit", "Kept Edit").build()])
-        .unwrap_or_else(|e| panic!("{e}"));
+    idx.upsert(&[Listing::published(
+        Fiction::new("kept-edit", "Kept Edit").build(),
+    )])
+    .unwrap_or_else(|e| panic!("{e}"));
     drop(idx);
 
     let idx = SearchIndex::open_or_build(&path, || {
@@ -617,7 +621,7 @@ fn rebuilt_when_missing_or_of_another_schema_version() {
     .unwrap_or_else(|e| panic!("{e}"));
     let idx = SearchIndex::open_or_build(&path, || {
         calls += 1;
-        Ok::<_, Infallible>(records[..2].to_vec())
+        Ok::<_, Infallible>(published(&records[..2]))
     })
     .unwrap_or_else(|e| panic!("{e}"));
     match idx.origin() {
@@ -636,7 +640,7 @@ fn rebuilt_when_missing_or_of_another_schema_version() {
         format!("{first_line}\nthesaurus 0000000000000000\n"),
     )
     .unwrap_or_else(|e| panic!("{e}"));
-    let idx = SearchIndex::open_or_build(&path, || Ok::<_, Infallible>(records.clone()))
+    let idx = SearchIndex::open_or_build(&path, || Ok::<_, Infallible>(published(&records)))
         .unwrap_or_else(|e| panic!("{e}"));
     match idx.origin() {
         IndexOrigin::Built { reason } => assert!(reason.contains("thesaurus"), "{reason}"),
@@ -646,7 +650,7 @@ fn rebuilt_when_missing_or_of_another_schema_version() {
 
     // A meta file that says nothing useful: rebuilt too.
     std::fs::write(path.join(META_FILE), "garbage").unwrap_or_else(|e| panic!("{e}"));
-    let idx = SearchIndex::open_or_build(&path, || Ok::<_, Infallible>(records.clone()))
+    let idx = SearchIndex::open_or_build(&path, || Ok::<_, Infallible>(published(&records)))
         .unwrap_or_else(|e| panic!("{e}"));
     assert!(matches!(idx.origin(), IndexOrigin::Built { .. }));
     assert_eq!(idx.len(), 6);
@@ -654,7 +658,7 @@ fn rebuilt_when_missing_or_of_another_schema_version() {
 
     // Tantivy's files gone: rebuilt.
     std::fs::remove_file(path.join("meta.json")).unwrap_or_else(|e| panic!("{e}"));
-    let idx = SearchIndex::open_or_build(&path, || Ok::<_, Infallible>(records.clone()))
+    let idx = SearchIndex::open_or_build(&path, || Ok::<_, Infallible>(published(&records)))
         .unwrap_or_else(|e| panic!("{e}"));
     assert!(matches!(idx.origin(), IndexOrigin::Built { .. }));
 }
@@ -663,13 +667,15 @@ fn rebuilt_when_missing_or_of_another_schema_version() {
 fn a_folder_of_other_files_is_never_overwritten() {
     let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
     std::fs::write(dir.path().join("precious.txt"), "keep me").unwrap_or_else(|e| panic!("{e}"));
-    let r = SearchIndex::open_or_build(dir.path(), || Ok::<_, Infallible>(fictional()));
+    let r = SearchIndex::open_or_build(dir.path(), || Ok::<_, Infallible>(published(&fictional())));
     assert!(matches!(r, Err(SearchError::NotAnIndex(_))), "{r:?}");
     assert!(dir.path().join("precious.txt").exists());
     // An empty folder is fine.
     let empty = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
-    let idx = SearchIndex::open_or_build(empty.path(), || Ok::<_, Infallible>(fictional()))
-        .unwrap_or_else(|e| panic!("{e}"));
+    let idx = SearchIndex::open_or_build(empty.path(), || {
+        Ok::<_, Infallible>(published(&fictional()))
+    })
+    .unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(idx.len(), 6);
 }
 
@@ -695,7 +701,7 @@ fn built_batch_by_batch_as_from_one_batch() {
         records
             .chunks(40)
             .take(3)
-            .map(|c| Ok(c.to_vec()))
+            .map(|c| Ok(published(c)))
             .chain(std::iter::once(Err("the store went away")))
     });
     assert!(
@@ -707,7 +713,7 @@ fn built_batch_by_batch_as_from_one_batch() {
     let batched = SearchIndex::open_or_build_in_batches(&path, || {
         records.chunks(40).map(|c| {
             asked += 1;
-            Ok::<_, Infallible>(c.to_vec())
+            Ok::<_, Infallible>(published(c))
         })
     })
     .unwrap_or_else(|e| panic!("{e}"));
@@ -794,7 +800,8 @@ fn searches_run_while_records_are_written() {
         let r = Fiction::new(&format!("extra-{i}"), &format!("Extra {i}"))
             .summary("Another invented record.")
             .build();
-        idx.upsert(&[r]).unwrap_or_else(|e| panic!("{e}"));
+        idx.upsert(&[Listing::published(r)])
+            .unwrap_or_else(|e| panic!("{e}"));
     }
     reader.join().unwrap_or_else(|_| panic!("reader panicked"));
     assert_eq!(idx.len(), 16);
@@ -815,7 +822,8 @@ fn a_rebuild_replaces_everything() {
             .build(),
         Fiction::new("second", "Second").build(),
     ];
-    idx.rebuild(&records).unwrap_or_else(|e| panic!("{e}"));
+    idx.rebuild(&published(&records))
+        .unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(idx.len(), 2);
     assert!(!idx.contains("mock-helpline"));
     assert_eq!(find(&idx, "invented"), vec!["only-one"]);
@@ -867,7 +875,7 @@ fn the_result_cache_answers_as_the_search_does_and_forgets_on_change() {
     extra.slug = "fictional-cache-check".into();
     extra.title = "Zebrafinch programme".into();
     cached
-        .upsert(std::slice::from_ref(&extra))
+        .upsert(&[Listing::published(extra.clone())])
         .unwrap_or_else(|e| panic!("{e}"));
     let after = run(&cached, &unique);
     assert_eq!(
@@ -1120,7 +1128,7 @@ fn signposting_over_the_index_is_the_engine_over_the_records() {
 
     let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
     let path = dir.path().join("index");
-    let idx = SearchIndex::open_or_build(&path, || Ok::<_, Infallible>(records.clone()))
+    let idx = SearchIndex::open_or_build(&path, || Ok::<_, Infallible>(published(&records)))
         .unwrap_or_else(|e| panic!("{e}"));
     check(&idx, &records);
 
@@ -1133,7 +1141,8 @@ fn signposting_over_the_index_is_the_engine_over_the_records() {
     new.slug = "a-new-record".into();
     records.push(new);
     let changed = [records[0].clone(), records[records.len() - 1].clone()];
-    idx.upsert(&changed).unwrap_or_else(|e| panic!("{e}"));
+    idx.upsert(&published(&changed))
+        .unwrap_or_else(|e| panic!("{e}"));
     check(&idx, &records);
     drop(idx);
 
@@ -1141,4 +1150,376 @@ fn signposting_over_the_index_is_the_engine_over_the_records() {
         .unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(idx.origin(), &IndexOrigin::Opened);
     check(&idx, &records);
+}
+
+/// The fictional collection with "mock-helpline" discontinued and the rest published.
+fn with_discontinued_helpline() -> Vec<Listing> {
+    fictional()
+        .into_iter()
+        .map(|r| {
+            if r.slug == "mock-helpline" {
+                Listing::discontinued(r)
+            } else {
+                Listing::published(r)
+            }
+        })
+        .collect()
+}
+
+/// A discontinued service is kept and marked, but a search nobody widened does not find it,
+/// by its words, its facets or any order; asked for, it is found and marked.
+#[test]
+fn discontinued_records_are_found_only_when_asked_for_and_marked() {
+    let idx =
+        SearchIndex::in_memory(&with_discontinued_helpline()).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(idx.len(), 6);
+    assert!(idx.contains("mock-helpline"));
+
+    assert_eq!(find(&idx, "helpline"), Vec::<String>::new());
+    for sort in Sort::ALL {
+        let r = run(&idx, &SearchRequest::default().sorted(sort).page(1, 100));
+        assert_eq!(r.total, 5, "{sort:?}");
+        assert!(!slugs(&r).contains(&"mock-helpline"), "{sort:?}");
+        assert!(r.results.iter().all(|h| !h.discontinued), "{sort:?}");
+    }
+    let phone = SearchRequest::default().filter(Facet::Delivery, "phone");
+    assert_eq!(run(&idx, &phone).total, 0);
+
+    let wide = SearchRequest::new("helpline").with_discontinued(true);
+    let r = run(&idx, &wide);
+    assert_eq!(slugs(&r), vec!["mock-helpline"]);
+    assert!(r.results[0].discontinued);
+    assert_eq!(run(&idx, &phone.clone().with_discontinued(true)).total, 1);
+    for sort in Sort::ALL {
+        let r = run(
+            &idx,
+            &SearchRequest::default()
+                .sorted(sort)
+                .page(1, 100)
+                .with_discontinued(true),
+        );
+        assert_eq!(r.total, 6, "{sort:?}");
+        let marked: Vec<&str> = r
+            .results
+            .iter()
+            .filter(|h| h.discontinued)
+            .map(|h| h.slug.as_str())
+            .collect();
+        assert_eq!(marked, vec!["mock-helpline"], "{sort:?}");
+    }
+}
+
+/// Facet counts, gap maps and the count of old information leave discontinued records out
+/// unless the request includes them.
+#[test]
+fn counts_and_gap_maps_leave_discontinued_records_out_by_default() {
+    let listings = with_discontinued_helpline();
+    let idx = SearchIndex::in_memory(&listings).unwrap_or_else(|e| panic!("{e}"));
+    let published: Vec<&Intervention> = listings
+        .iter()
+        .filter(|l| l.status == preventory_search::Status::Published)
+        .map(|l| &l.record)
+        .collect();
+    let everything: Vec<&Intervention> = listings.iter().map(|l| &l.record).collect();
+    for (include, records) in [(false, &published), (true, &everything)] {
+        for request in [
+            SearchRequest::default(),
+            SearchRequest::default().filter(Facet::Country, "GB"),
+            SearchRequest::new("adults"),
+        ] {
+            let request = request.with_discontinued(include);
+            let r = run(&idx, &request);
+            let words: Vec<String> = find_all(&idx, &request.query);
+            let matched: Vec<&Intervention> = records
+                .iter()
+                .copied()
+                .filter(|rec| request.query.is_empty() || words.contains(&rec.slug))
+                .collect();
+            let expected = expected_counts(&matched, &request.filters);
+            for (facet, counts) in &r.facets {
+                for (id, n) in counts {
+                    let want = expected[facet].get(id).copied().unwrap_or(0);
+                    assert_eq!(*n, want, "{include} {request:?}: {facet}.{id}");
+                }
+            }
+        }
+    }
+    let r = run(&idx, &SearchRequest::default().page(1, 0));
+    assert_eq!(r.facets["delivery"]["phone"], 0);
+    assert_eq!(r.facets["ratings"]["unrated"], 1);
+    assert_eq!(r.facets["countries"]["GB"], 2);
+    let r = run(
+        &idx,
+        &SearchRequest::default().page(1, 0).with_discontinued(true),
+    );
+    assert_eq!(r.facets["delivery"]["phone"], 1);
+    assert_eq!(r.facets["ratings"]["unrated"], 2);
+    assert_eq!(r.facets["countries"]["GB"], 3);
+
+    let map = |include: bool| {
+        idx.gap_map(
+            &SearchRequest::default().with_discontinued(include),
+            Facet::TargetGroup,
+            Facet::PreventionLevel,
+            100,
+        )
+        .unwrap_or_else(|e| panic!("{e}"))
+    };
+    let narrow = map(false);
+    assert_eq!(narrow.total, 5);
+    assert!(narrow
+        .cells
+        .iter()
+        .all(|c| !c.slugs.iter().any(|s| s == "mock-helpline")));
+    let wide = map(true);
+    assert_eq!(wide.total, 6);
+    assert!(wide
+        .cells
+        .iter()
+        .any(|c| c.slugs.iter().any(|s| s == "mock-helpline")));
+
+    // Before June 2024: dated 2021-03, 2019 and 2021-11 (and the helpline's 2023-01 when
+    // included); two records have no date.
+    let june_2024 = 2024 * 12 + 5;
+    let dated = |include: bool| {
+        idx.count_dated_before(
+            &SearchRequest::default().with_discontinued(include),
+            june_2024,
+        )
+        .unwrap_or_else(|e| panic!("{e}"))
+    };
+    assert_eq!(dated(false), (3, 2));
+    assert_eq!(dated(true), (4, 2));
+}
+
+/// The slugs a search finds, discontinued records included.
+fn find_all(index: &SearchIndex, q: &str) -> Vec<String> {
+    slugs(&run(
+        index,
+        &SearchRequest::new(q).page(1, 100).with_discontinued(true),
+    ))
+    .into_iter()
+    .map(String::from)
+    .collect()
+}
+
+/// Signposting never offers a discontinued service, even to a request that includes them:
+/// its answer is the engine's over the published records only.
+#[test]
+fn signposting_never_offers_discontinued_services() {
+    use preventory_core::matching::{self, SignpostOptions};
+    let listings = with_discontinued_helpline();
+    let idx = SearchIndex::in_memory(&listings).unwrap_or_else(|e| panic!("{e}"));
+    let published: Vec<Intervention> = listings
+        .iter()
+        .filter(|l| l.status == preventory_search::Status::Published)
+        .map(|l| l.record.matching_view())
+        .collect();
+    let options = SignpostOptions::default();
+    for profile in signposting_profiles() {
+        for include in [false, true] {
+            let request = SearchRequest::default().with_discontinued(include);
+            let ours = idx
+                .signpost(&request, &profile, &options)
+                .unwrap_or_else(|e| panic!("{e}"));
+            let engine = matching::signpost_with(&profile, &published, &options);
+            assert_eq!(ours, engine, "{profile:?}");
+            let offered = ours.results.iter().chain(&ours.helplines);
+            assert!(
+                offered
+                    .map(|m| m.slug.as_str())
+                    .all(|s| s != "mock-helpline"),
+                "{profile:?}"
+            );
+        }
+    }
+    // The helpline is a helpline for everyone while it runs.
+    idx.upsert(&[Listing::published(
+        fictional()
+            .into_iter()
+            .find(|r| r.slug == "mock-helpline")
+            .unwrap_or_else(|| panic!("no helpline")),
+    )])
+    .unwrap_or_else(|e| panic!("{e}"));
+    let now = idx
+        .signpost(
+            &SearchRequest::default(),
+            &preventory_core::matching::Profile::default(),
+            &options,
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert!(now.results.iter().any(|m| m.slug == "mock-helpline"));
+}
+
+/// A status change is an upsert: published → discontinued → published moves the record in
+/// and out of default searches; a status that is not public takes it out of the index.
+#[test]
+fn status_changes_are_upserts() {
+    let idx = index(&fictional());
+    let helpline = fictional()
+        .into_iter()
+        .find(|r| r.slug == "mock-helpline")
+        .unwrap_or_else(|| panic!("no helpline"));
+    assert_eq!(find(&idx, "helpline"), vec!["mock-helpline"]);
+    idx.upsert(&[Listing::discontinued(helpline.clone())])
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(find(&idx, "helpline"), Vec::<String>::new());
+    assert_eq!(find_all(&idx, "helpline"), vec!["mock-helpline"]);
+    assert_eq!(idx.len(), 6);
+    idx.upsert(&[Listing::published(helpline.clone())])
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(find(&idx, "helpline"), vec!["mock-helpline"]);
+    for hidden in [
+        preventory_search::Status::Draft,
+        preventory_search::Status::InReview,
+    ] {
+        idx.upsert(&[Listing::new(helpline.clone(), hidden)])
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert!(!idx.contains("mock-helpline"), "{hidden:?}");
+        assert_eq!(find_all(&idx, "helpline"), Vec::<String>::new());
+        assert_eq!(idx.len(), 5);
+        idx.upsert(&[Listing::discontinued(helpline.clone())])
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(find_all(&idx, "helpline"), vec!["mock-helpline"]);
+    }
+    // Several records taken out at once, in one commit; unknown and repeated slugs are
+    // skipped.
+    let removed = idx
+        .remove_all(&[
+            "mock-helpline",
+            "sample-school-lessons",
+            "no-such-record",
+            "mock-helpline",
+        ])
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(removed, 2);
+    assert_eq!(idx.len(), 4);
+    assert!(!idx.contains("mock-helpline") && !idx.contains("sample-school-lessons"));
+    assert_eq!(find_all(&idx, "lessons"), Vec::<String>::new());
+    assert_eq!(
+        idx.remove_all::<&str>(&[])
+            .unwrap_or_else(|e| panic!("{e}")),
+        0
+    );
+
+    // A build leaves records that are not public out.
+    let mut listings = with_discontinued_helpline();
+    listings[0].status = preventory_search::Status::Draft;
+    let draft = listings[0].record.slug.clone();
+    idx.rebuild(&listings).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(idx.len(), 5);
+    assert!(!idx.contains(&draft));
+}
+
+/// Over a larger collection, a default search gives what an index of the published records
+/// alone gives (totals, counts and, in title order, the results), and a widened one what an
+/// index of everything gives.
+#[test]
+fn a_default_search_is_a_search_of_the_published_records() {
+    let records = synthetic_records(240, 23);
+    let listings: Vec<Listing> = records
+        .iter()
+        .enumerate()
+        .map(|(i, r)| {
+            if i % 3 == 0 {
+                Listing::discontinued(r.clone())
+            } else {
+                Listing::published(r.clone())
+            }
+        })
+        .collect();
+    let mixed = SearchIndex::in_memory(&listings).unwrap_or_else(|e| panic!("{e}"));
+    let only_published: Vec<Intervention> = listings
+        .iter()
+        .filter(|l| l.status == preventory_search::Status::Published)
+        .map(|l| l.record.clone())
+        .collect();
+    let published_index = index(&only_published);
+    let everything = index(&records);
+    for request in [
+        SearchRequest::default(),
+        SearchRequest::new("programme"),
+        SearchRequest::new("group work").filter(Facet::Gender, "male"),
+        SearchRequest::default().filter(Facet::Country, "GB"),
+        SearchRequest::new("progamme"),
+    ] {
+        for sort in [Sort::Title, Sort::Rating, Sort::Recent] {
+            let request = request.clone().sorted(sort).page(1, 100);
+            let ours = run(&mixed, &request);
+            let theirs = run(&published_index, &request);
+            assert_eq!(ours.total, theirs.total, "{request:?}");
+            assert_eq!(ours.facets, theirs.facets, "{request:?}");
+            assert_eq!(slugs(&ours), slugs(&theirs), "{request:?}");
+
+            let wide = request.clone().with_discontinued(true);
+            let ours = run(&mixed, &wide);
+            let theirs = run(&everything, &request);
+            assert_eq!(ours.total, theirs.total, "{wide:?}");
+            assert_eq!(ours.facets, theirs.facets, "{wide:?}");
+            assert_eq!(slugs(&ours), slugs(&theirs), "{wide:?}");
+        }
+    }
+}
+
+/// The status is kept on disk: a reopened index still leaves the discontinued record out of
+/// default searches and marks it in wider ones.
+#[test]
+fn the_status_survives_reopening_an_index() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let path = dir.path().join("index");
+    let idx =
+        SearchIndex::open_or_build(&path, || Ok::<_, Infallible>(with_discontinued_helpline()))
+            .unwrap_or_else(|e| panic!("{e}"));
+    // A change of status made through the index is kept too.
+    let workshops = fictional()
+        .into_iter()
+        .find(|r| r.slug == "example-family-workshops")
+        .unwrap_or_else(|| panic!("no workshops"));
+    idx.upsert(&[Listing::discontinued(workshops)])
+        .unwrap_or_else(|e| panic!("{e}"));
+    drop(idx);
+
+    let idx = SearchIndex::open_or_build(&path, || Ok::<_, Infallible>(Vec::new()))
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(idx.origin(), &IndexOrigin::Opened);
+    assert_eq!(idx.len(), 6);
+    assert_eq!(find(&idx, "helpline"), Vec::<String>::new());
+    assert_eq!(find(&idx, "workshops"), Vec::<String>::new());
+    let r = run(
+        &idx,
+        &SearchRequest::default()
+            .page(1, 100)
+            .with_discontinued(true),
+    );
+    let mut marked: Vec<&str> = r
+        .results
+        .iter()
+        .filter(|h| h.discontinued)
+        .map(|h| h.slug.as_str())
+        .collect();
+    marked.sort_unstable();
+    assert_eq!(marked, vec!["example-family-workshops", "mock-helpline"]);
+    assert_eq!(run(&idx, &SearchRequest::default()).total, 4);
+}
+
+/// A cached answer without discontinued records is never served to a request that includes
+/// them, nor the other way round.
+#[test]
+fn the_result_cache_tells_the_two_searches_apart() {
+    let idx =
+        SearchIndex::in_memory(&with_discontinued_helpline()).unwrap_or_else(|e| panic!("{e}"));
+    assert!(idx.enable_result_cache(16));
+    for _ in 0..2 {
+        assert_eq!(run(&idx, &SearchRequest::new("helpline")).total, 0);
+        assert_eq!(
+            run(
+                &idx,
+                &SearchRequest::new("helpline").with_discontinued(true)
+            )
+            .total,
+            1
+        );
+    }
+    let stats = idx.cache_stats().unwrap_or_default();
+    assert_eq!((stats.misses, stats.hits), (2, 2), "{stats:?}");
 }

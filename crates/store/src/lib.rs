@@ -4,6 +4,7 @@
 //! embedded default. A PostgreSQL adapter implements the same trait without touching the core.
 
 pub mod accounts;
+pub mod editing;
 pub mod login;
 pub mod password;
 pub mod sqlite;
@@ -13,6 +14,10 @@ use accounts::{
     NewSession, NewUser, RecordState, Session, SessionLimits, StatusChange, User,
 };
 use async_trait::async_trait;
+use editing::{
+    Editor, NewSubmission, PublicChanges, RecordEdit, Resolution, ReviewItem, Saved, Submission,
+    SubmissionLimit, SubmissionState,
+};
 use preventory_core::accounts::{Actor, Email, Role, RoleError, Staff, UserId};
 use preventory_core::lifecycle::{Status, TransitionError};
 use preventory_core::Intervention;
@@ -92,6 +97,37 @@ pub enum StoreError {
     /// A status change the lifecycle or the person's role does not allow.
     #[error("{0}")]
     Transition(#[from] TransitionError),
+    /// A save started from a revision that is no longer the current one: someone else saved
+    /// in between. Nothing was written; the editor must merge.
+    #[error("record {slug:?} changed since revision {base}: it is now at revision {current}")]
+    Conflict {
+        /// The record's slug.
+        slug: String,
+        /// The revision the save started from.
+        base: i64,
+        /// The current revision.
+        current: i64,
+    },
+    /// A new record was given a slug another record has.
+    #[error("a record with slug {0:?} exists already")]
+    SlugTaken(String),
+    /// The person may not make this change (a provider and another organisation's record, a
+    /// reviewer and any content).
+    #[error("not allowed: {0}")]
+    NotAllowed(String),
+    /// A required part of a change is missing or wrong (an empty change summary, an empty
+    /// rejection reason).
+    #[error("{0}")]
+    Incomplete(String),
+    /// Too many submissions from one client within the limit's window.
+    #[error("too many submissions; try again later")]
+    TooManySubmissions,
+    /// No submission has this number.
+    #[error("no submission number {0}")]
+    UnknownSubmission(i64),
+    /// The submission was dealt with already.
+    #[error("submission number {0} was dealt with already")]
+    SubmissionResolved(i64),
     /// Something other than an argon2 PHC string was offered as a password hash.
     #[error("refusing to store a password hash that is not an argon2 PHC string")]
     NotAPasswordHash,
@@ -128,8 +164,12 @@ pub struct StoredRecord {
     pub record: Intervention,
     /// The number of its current revision (1 for a new record).
     pub revision: i64,
-    /// When it was last changed, RFC 3339 UTC.
+    /// When it was last changed, RFC 3339 UTC (for a public read: when its published
+    /// revision was written, the public page's "last changed").
     pub updated_at: String,
+    /// For a staff read, where the current revision is in its life; for a public read, what
+    /// the public sees it as (published or discontinued).
+    pub status: preventory_core::lifecycle::Status,
 }
 
 /// A line of the record list.
@@ -212,14 +252,80 @@ pub trait Store: Send + Sync {
     /// How many records are stored.
     async fn count(&self) -> Result<u64, StoreError>;
 
-    /// The id of the newest revision of any record (ids only grow), or 0 when nothing is
-    /// stored. Cheap: lets a reader such as the search index tell whether anything changed.
-    async fn latest_revision_id(&self) -> Result<i64, StoreError>;
+    /// A number that grows with every change to any record's content or status, or 0 when
+    /// nothing is stored. Cheap: lets a reader such as the search index tell whether anything
+    /// changed.
+    async fn latest_change_id(&self) -> Result<i64, StoreError>;
 
-    /// The current version of every record whose current revision is newer than the revision
-    /// id `revision_id` (from [`Store::latest_revision_id`]), ordered by slug. With 0, every
-    /// record.
-    async fn changed_since(&self, revision_id: i64) -> Result<Vec<StoredRecord>, StoreError>;
+    /// What the public sees of one record: its last published revision, with `status`
+    /// published or discontinued; `None` for an unknown record or one never published.
+    async fn get_public(&self, slug: &str) -> Result<Option<StoredRecord>, StoreError>;
+
+    /// [`Store::get_public`] for at most `limit` public records whose slug sorts after
+    /// `after`, by slug: the public collection a page at a time. An empty page is the end.
+    async fn public_records_after(
+        &self,
+        after: Option<&str>,
+        limit: usize,
+    ) -> Result<Vec<StoredRecord>, StoreError>;
+
+    /// Every record changed (content or status) since the change id `change_id` (from
+    /// [`Store::latest_change_id`]; 0 for all), as the public sees it: public versions, and
+    /// the slugs of records that are not public. Ordered by slug.
+    async fn public_changes_since(&self, change_id: i64) -> Result<PublicChanges, StoreError>;
+
+    // Editing. Each write is one transaction with its audit event.
+
+    /// Saves a record from the edit form: a new record (`base_revision` `None`) or a new
+    /// revision of an existing one, written by `by`. Refused, writing nothing, when the base
+    /// revision is not the current one ([`StoreError::Conflict`]), the slug of a new record is
+    /// taken ([`StoreError::SlugTaken`]), the record is invalid ([`StoreError::Invalid`]), the
+    /// summary is empty, or `by` may not edit it ([`StoreError::NotAllowed`]: a provider only
+    /// its own organisation's records). Every saved change leaves the record in draft, and
+    /// `by` its last author; the public keeps seeing the last published revision until a
+    /// reviewer publishes the change. Identical content writes nothing. Audited as
+    /// `record_changed`.
+    async fn save_record(&self, edit: &RecordEdit, by: &Editor) -> Result<Saved, StoreError>;
+
+    /// Every record's line for the staff list and the re-review queue, by title.
+    async fn review_items(&self) -> Result<Vec<ReviewItem>, StoreError>;
+
+    /// Records that an editor checked the record and nothing needed to change ("reviewed, no
+    /// change"): sets its review date to now, without a new revision. Audited as
+    /// `record_reviewed`. Returns the date written.
+    async fn mark_reviewed(&self, slug: &str, by: &Editor) -> Result<String, StoreError>;
+
+    /// The keyed hash that stands for a client in the submission limit (the address itself
+    /// is never stored).
+    async fn submission_client_key(&self, client: &str) -> Result<String, StoreError>;
+
+    /// Stores a public submission as pending, unless `client_key` has sent `limit.max`
+    /// within `limit.window` already ([`StoreError::TooManySubmissions`]). Audited as
+    /// `submission_received` (by `anonymous`, without its text). Returns its number.
+    async fn create_submission(
+        &self,
+        submission: &NewSubmission,
+        client_key: &str,
+        limit: SubmissionLimit,
+    ) -> Result<i64, StoreError>;
+
+    /// Submissions in `state` (all when `None`), newest first.
+    async fn list_submissions(
+        &self,
+        state: Option<SubmissionState>,
+    ) -> Result<Vec<Submission>, StoreError>;
+
+    /// One submission.
+    async fn get_submission(&self, id: i64) -> Result<Option<Submission>, StoreError>;
+
+    /// Marks a pending submission accepted (it became the draft named) or rejected (with a
+    /// reason, required). Audited as `submission_accepted` or `submission_rejected`.
+    async fn resolve_submission(
+        &self,
+        id: i64,
+        resolution: &Resolution,
+        by: &Editor,
+    ) -> Result<(), StoreError>;
 
     /// Writes a consistent copy of the whole store to the new file `path` (which must not
     /// exist) while other connections go on reading and writing: the copy holds the last

@@ -8,17 +8,23 @@ mod audit;
 mod backup;
 mod batch;
 mod clock;
+mod edit;
 mod import;
 mod lifecycle;
 mod read;
 mod secrets;
 mod sessions;
+mod submissions;
 mod throttle;
 mod users;
 
 use crate::accounts::{
     AuditEntry, AuditQuery, Credentials, FailedAttempts, LoginKeys, LoginOutcome, NewAuditEntry,
     NewSession, NewUser, RecordState, Session, SessionLimits, StatusChange, User,
+};
+use crate::editing::{
+    Editor, NewSubmission, PublicChanges, RecordEdit, Resolution, ReviewItem, Saved, Submission,
+    SubmissionLimit, SubmissionState,
 };
 use crate::{ImportItem, ImportOutcome, RecordSummary, Revision, Store, StoreError, StoredRecord};
 use async_trait::async_trait;
@@ -172,12 +178,69 @@ impl Store for SqliteStore {
         read::count(&self.pool).await
     }
 
-    async fn latest_revision_id(&self) -> Result<i64, StoreError> {
-        read::latest_revision_id(&self.pool).await
+    async fn latest_change_id(&self) -> Result<i64, StoreError> {
+        read::latest_change_id(&self.pool).await
     }
 
-    async fn changed_since(&self, revision_id: i64) -> Result<Vec<StoredRecord>, StoreError> {
-        read::changed_since(&self.pool, revision_id).await
+    async fn get_public(&self, slug: &str) -> Result<Option<StoredRecord>, StoreError> {
+        read::get_public(&self.pool, slug).await
+    }
+
+    async fn public_records_after(
+        &self,
+        after: Option<&str>,
+        limit: usize,
+    ) -> Result<Vec<StoredRecord>, StoreError> {
+        read::public_records_after(&self.pool, after, limit).await
+    }
+
+    async fn public_changes_since(&self, change_id: i64) -> Result<PublicChanges, StoreError> {
+        read::public_changes_since(&self.pool, change_id).await
+    }
+
+    async fn save_record(&self, edit: &RecordEdit, by: &Editor) -> Result<Saved, StoreError> {
+        edit::save_record(&self.pool, edit, by).await
+    }
+
+    async fn review_items(&self) -> Result<Vec<ReviewItem>, StoreError> {
+        read::review_items(&self.pool).await
+    }
+
+    async fn mark_reviewed(&self, slug: &str, by: &Editor) -> Result<String, StoreError> {
+        edit::mark_reviewed(&self.pool, slug, by).await
+    }
+
+    async fn submission_client_key(&self, client: &str) -> Result<String, StoreError> {
+        submissions::client_key(&self.pool, client).await
+    }
+
+    async fn create_submission(
+        &self,
+        submission: &NewSubmission,
+        client_key: &str,
+        limit: SubmissionLimit,
+    ) -> Result<i64, StoreError> {
+        submissions::create(&self.pool, submission, client_key, limit).await
+    }
+
+    async fn list_submissions(
+        &self,
+        state: Option<SubmissionState>,
+    ) -> Result<Vec<Submission>, StoreError> {
+        submissions::list(&self.pool, state).await
+    }
+
+    async fn get_submission(&self, id: i64) -> Result<Option<Submission>, StoreError> {
+        submissions::get(&self.pool, id).await
+    }
+
+    async fn resolve_submission(
+        &self,
+        id: i64,
+        resolution: &Resolution,
+        by: &Editor,
+    ) -> Result<(), StoreError> {
+        submissions::resolve(&self.pool, id, resolution, by).await
     }
 
     async fn backup_to(&self, path: &Path) -> Result<crate::BackupSummary, StoreError> {

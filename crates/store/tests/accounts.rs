@@ -185,13 +185,22 @@ async fn the_accounts_migration_applies_to_a_store_made_by_the_first_schema() {
         assert_eq!(state.status, Status::Published, "{slug}");
         assert_eq!(state.last_author, None);
         assert!(store.get(slug).await.expect("get").is_some());
+        // Migration 0003 keeps every published record public, at its current revision.
+        let public = store
+            .get_public(slug)
+            .await
+            .expect("public")
+            .expect("still public after the editing migration");
+        assert_eq!(public.revision, 1);
+        assert_eq!(public.status, Status::Published);
     }
+    assert!(store.latest_change_id().await.expect("change id") >= 2);
     let versions: Vec<i64> =
         sqlx::query_scalar("SELECT version FROM _sqlx_migrations ORDER BY version")
             .fetch_all(store.pool())
             .await
             .expect("versions");
-    assert_eq!(versions, [1, 2]);
+    assert_eq!(versions, [1, 2, 3]);
     for table in [
         "users",
         "sessions",

@@ -722,10 +722,15 @@ async fn batches_are_one_transaction_and_an_abort_rolls_all_back() {
 }
 
 #[tokio::test]
-async fn changed_since_returns_records_with_newer_revisions() {
+async fn public_changes_since_returns_records_with_newer_changes() {
     let (_dir, store) = open_temp().await;
-    assert_eq!(store.latest_revision_id().await.expect("latest"), 0);
-    assert!(store.changed_since(0).await.expect("changed").is_empty());
+    assert_eq!(store.latest_change_id().await.expect("latest"), 0);
+    assert!(store
+        .public_changes_since(0)
+        .await
+        .expect("changed")
+        .visible
+        .is_empty());
 
     let items = |records: Vec<Intervention>| {
         records
@@ -740,13 +745,22 @@ async fn changed_since_returns_records_with_newer_revisions() {
         .import(items(vec![fictional(0), fictional(1)]), "import")
         .await
         .expect("import");
-    let first = store.latest_revision_id().await.expect("latest");
+    let first = store.latest_change_id().await.expect("latest");
     assert!(first >= 2);
-    assert_eq!(store.changed_since(0).await.expect("changed").len(), 2);
+    assert_eq!(
+        store
+            .public_changes_since(0)
+            .await
+            .expect("changed")
+            .visible
+            .len(),
+        2
+    );
     assert!(store
-        .changed_since(first)
+        .public_changes_since(first)
         .await
         .expect("changed")
+        .visible
         .is_empty());
 
     // Identical content writes no revision, so nothing counts as changed.
@@ -754,7 +768,7 @@ async fn changed_since_returns_records_with_newer_revisions() {
         .import(items(vec![fictional(0)]), "import")
         .await
         .expect("import");
-    assert_eq!(store.latest_revision_id().await.expect("latest"), first);
+    assert_eq!(store.latest_change_id().await.expect("latest"), first);
 
     let mut changed = fictional(1);
     changed.title.push_str(" (changed)");
@@ -762,11 +776,12 @@ async fn changed_since_returns_records_with_newer_revisions() {
         .import(items(vec![changed, fictional(2)]), "import")
         .await
         .expect("import");
-    assert!(store.latest_revision_id().await.expect("latest") > first);
+    assert!(store.latest_change_id().await.expect("latest") > first);
     let slugs: Vec<String> = store
-        .changed_since(first)
+        .public_changes_since(first)
         .await
         .expect("changed")
+        .visible
         .into_iter()
         .map(|s| s.record.slug)
         .collect();

@@ -130,10 +130,30 @@ impl WebError {
                 status: StatusCode::FORBIDDEN,
                 detail: Cow::Borrowed(message),
             },
-            WebError::Store(_) | WebError::Search(_) | WebError::Template(_) | WebError::Io(_) => {
+            WebError::Store(e) => store_error(e),
+            WebError::Search(_) | WebError::Template(_) | WebError::Io(_) => {
                 PublicError::for_status(StatusCode::INTERNAL_SERVER_ERROR)
             }
         }
+    }
+}
+
+/// What the client may be told about a store error: refusals the person can act on get their
+/// own status and the store's words (which name only what they sent); failures stay a 500.
+fn store_error(error: &StoreError) -> PublicError {
+    let status = match error {
+        StoreError::UnknownRecord(_) | StoreError::UnknownSubmission(_) => StatusCode::NOT_FOUND,
+        StoreError::Conflict { .. }
+        | StoreError::SlugTaken(_)
+        | StoreError::SubmissionResolved(_) => StatusCode::CONFLICT,
+        StoreError::NotAllowed(_) | StoreError::Transition(_) => StatusCode::FORBIDDEN,
+        StoreError::Incomplete(_) | StoreError::Invalid { .. } => StatusCode::BAD_REQUEST,
+        StoreError::TooManySubmissions => StatusCode::TOO_MANY_REQUESTS,
+        _ => return PublicError::for_status(StatusCode::INTERNAL_SERVER_ERROR),
+    };
+    PublicError {
+        status,
+        detail: Cow::Owned(error.to_string()),
     }
 }
 

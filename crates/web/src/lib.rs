@@ -63,6 +63,15 @@ pub fn router(state: AppState) -> Router {
         .layer(DefaultBodyLimit::max(profile_input::MAX_PROFILE_BYTES))
         .layer(axum::middleware::from_fn(security::no_store));
 
+    // Public submissions: no cookie and no session, so no CSRF token (see `pages::submit`).
+    let submissions = Router::new()
+        .route(
+            pages::submit::HREF,
+            get(pages::submit::form).post(pages::submit::send),
+        )
+        .layer(DefaultBodyLimit::max(pages::submit::MAX_BODY_BYTES))
+        .layer(axum::middleware::from_fn(security::no_store));
+
     let routes = Router::new()
         .route("/", get(pages::search::home))
         .route("/search", get(pages::search::results))
@@ -84,6 +93,7 @@ pub fn router(state: AppState) -> Router {
         .route("/healthz", get(pages::health::handler))
         .route("/static/{file}", get(assets::handler))
         .merge(signposting)
+        .merge(submissions)
         .merge(admin::router().layer(DefaultBodyLimit::max(admin::MAX_ADMIN_BODY)))
         .fallback(error::not_found)
         .method_not_allowed_fallback(error::method_not_allowed)

@@ -3,6 +3,11 @@
 //! The query string is read by hand into a multimap, because a facet may be repeated
 //! (`gender=male&gender=female` means either) and every value must be checked: an unknown
 //! facet value, a page of 0 or an unknown sort is a client error (400), never a 500.
+//!
+//! Discontinued services are left out of a search unless it says
+//! `include=discontinued` ([`INCLUDE_PARAM`], [`INCLUDE_DISCONTINUED`]): the name says the
+//! search is widened, never narrowed to discontinued services only. The search page's
+//! checkbox "Include discontinued services" sends exactly this.
 
 use crate::error::WebError;
 use preventory_core::vocab::OTHER_PREFIX;
@@ -12,6 +17,12 @@ use std::collections::BTreeMap;
 
 /// Results per page when the client does not say.
 pub(crate) const DEFAULT_PER_PAGE: usize = 20;
+
+/// The parameter that widens a search: `include=discontinued`.
+pub(crate) const INCLUDE_PARAM: &str = "include";
+
+/// The one value of [`INCLUDE_PARAM`]: discontinued services are searched too, and marked.
+pub(crate) const INCLUDE_DISCONTINUED: &str = "discontinued";
 
 /// The most facet values one request may filter by, so a request's size stays bounded.
 const MAX_FILTER_VALUES: usize = 200;
@@ -38,6 +49,8 @@ pub(crate) struct SearchParams {
     pub page: usize,
     /// Results per page.
     pub per_page: usize,
+    /// Whether discontinued services are searched too (`include=discontinued`).
+    pub include_discontinued: bool,
 }
 
 impl Default for SearchParams {
@@ -48,6 +61,7 @@ impl Default for SearchParams {
             sort: Sort::Relevance,
             page: 1,
             per_page: DEFAULT_PER_PAGE,
+            include_discontinued: false,
         }
     }
 }
@@ -67,8 +81,8 @@ impl SearchParams {
     /// Reads `raw` (the query string without `?`, or `None`).
     pub fn parse(raw: Option<&str>, unknown: UnknownNames) -> Result<SearchParams, WebError> {
         let mut params = SearchParams::default();
-        let (mut seen_q, mut seen_sort, mut seen_page, mut seen_per_page) =
-            (false, false, false, false);
+        let (mut seen_q, mut seen_sort, mut seen_page, mut seen_per_page, mut seen_include) =
+            (false, false, false, false, false);
         let mut filter_values = 0usize;
         for (name, value) in form_urlencoded::parse(raw.unwrap_or_default().as_bytes()) {
             let once = |seen: &mut bool| {
@@ -111,6 +125,19 @@ impl SearchParams {
                             ))
                         })?;
                 }
+                INCLUDE_PARAM => {
+                    once(&mut seen_include)?;
+                    // An empty value is "not ticked", as for facets.
+                    match value.trim() {
+                        "" => {}
+                        INCLUDE_DISCONTINUED => params.include_discontinued = true,
+                        _ => {
+                            return Err(bad(format!(
+                                "{INCLUDE_PARAM} must be {INCLUDE_DISCONTINUED}"
+                            )))
+                        }
+                    }
+                }
                 other => match Facet::from_param(other) {
                     Some(facet) => {
                         let value = value.trim();
@@ -138,7 +165,8 @@ impl SearchParams {
                     None if unknown == UnknownNames::Ignore => {}
                     None => {
                         return Err(bad(format!(
-                            "unknown parameter; the parameters are q, sort, page, per_page and {}",
+                            "unknown parameter; the parameters are q, sort, page, per_page, \
+                             {INCLUDE_PARAM} and {}",
                             Facet::ALL.map(Facet::param).join(", ")
                         )))
                     }
@@ -160,6 +188,7 @@ impl SearchParams {
             sort: self.sort,
             page: self.page,
             per_page: self.per_page,
+            include_discontinued: self.include_discontinued,
         }
     }
 
@@ -189,6 +218,9 @@ impl SearchParams {
                 }
             }
         }
+        if self.include_discontinued {
+            out.append_pair(INCLUDE_PARAM, INCLUDE_DISCONTINUED);
+        }
         if self.sort != Sort::Relevance {
             out.append_pair("sort", self.sort.param());
         }
@@ -206,8 +238,9 @@ impl SearchParams {
         }
     }
 
-    /// The address `path?q=…&<filters>`: the words and filters only, for another view of
-    /// the same records (the gap map, the strategy matrix, the API).
+    /// The address `path?q=…&<filters>`: the words and facet filters only, for another view
+    /// of the same records (the gap map, the strategy matrix, the API). Those views count
+    /// the running services, so `include` is left out too.
     pub fn filters_href(&self, path: &str) -> String {
         let mut out = form_urlencoded::Serializer::new(String::new());
         if !self.query.is_empty() {
@@ -250,6 +283,29 @@ mod tests {
             "/search?q=help+me&target_group=potential_offenders&gender=female&page=2"
         );
         assert_eq!(SearchParams::default().href(1, None), "/search");
+        assert!(!p.include_discontinued && !p.request().include_discontinued);
+    }
+
+    #[test]
+    fn include_discontinued_widens_the_search_and_stays_in_its_addresses() {
+        let p = parse("q=help&include=discontinued&gender=male").expect("parse");
+        assert!(p.include_discontinued);
+        assert!(p.request().include_discontinued);
+        assert_eq!(
+            p.href(2, None),
+            "/search?q=help&gender=male&include=discontinued&page=2"
+        );
+        // Other views count running services only.
+        assert_eq!(p.filters_href("/gap-map"), "/gap-map?q=help&gender=male");
+        // An unticked box sends nothing; an empty value is the same.
+        assert!(!parse("include=").expect("parse").include_discontinued);
+        for raw in [
+            "include=published",
+            "include=Discontinued",
+            "include=discontinued&include=discontinued",
+        ] {
+            assert!(matches!(parse(raw), Err(WebError::BadRequest(_))), "{raw}");
+        }
     }
 
     #[test]

@@ -5,15 +5,16 @@ use crate::error::WebError;
 use preventory_core::gaps::GapMap;
 use preventory_core::matching::{Profile, SignpostOptions, Signposting};
 use preventory_core::Facet;
-use preventory_search::{SearchError, SearchIndex, SearchRequest, SearchResponse};
-use preventory_store::Store;
+use preventory_search::{Listing, SearchError, SearchIndex, SearchRequest, SearchResponse};
+use preventory_store::{Store, StoredRecord};
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 /// How often, at most, a request asks the store whether records changed since the index was
-/// last brought up to date (imports may run in other processes).
+/// last brought up to date (imports, edits and status changes may come from other
+/// processes).
 pub const INDEX_CHECK_INTERVAL: Duration = Duration::from_secs(1);
 
 /// Records read from the store at a time while building the search index.
@@ -47,17 +48,23 @@ impl YearMonth {
     }
 }
 
+/// A public record as the search index takes it: its public view (confidential details
+/// removed) with its public status, so discontinued services are kept but marked.
+fn listing(stored: StoredRecord) -> Listing {
+    Listing::new(stored.record.public_view(), stored.status)
+}
+
 /// The search index and how far it has caught up with the store.
 struct SearchState {
     index: Arc<SearchIndex>,
-    /// The store's newest revision id when the index was last brought up to date.
-    seen_revision: AtomicI64,
+    /// The store's [`Store::latest_change_id`] when the index was last brought up to date.
+    seen_change: AtomicI64,
     /// When the store was last asked; `None` before the first check.
     last_check: Mutex<Option<Instant>>,
     /// One catch-up at a time; requests arriving meanwhile search the index as it is.
     refreshing: tokio::sync::Mutex<()>,
-    /// Where the seen revision is kept between runs, if the index is on disk.
-    revision_file: Option<PathBuf>,
+    /// Where the seen change id is kept between runs, if the index is on disk.
+    change_file: Option<PathBuf>,
 }
 
 /// The state shared by every request handler.
@@ -77,17 +84,17 @@ pub struct AppState {
 
 impl AppState {
     /// State over `store` and `index`, reading today's date from the system clock.
-    /// `seen_revision` is the store's [`Store::latest_revision_id`] the index already reflects
-    /// (0 if unknown: every record is then re-indexed on the first request).
-    pub fn new(store: Arc<dyn Store>, index: Arc<SearchIndex>, seen_revision: i64) -> AppState {
+    /// `seen_change` is the store's [`Store::latest_change_id`] the index already reflects
+    /// (0 if unknown: every public record is then re-indexed on the first request).
+    pub fn new(store: Arc<dyn Store>, index: Arc<SearchIndex>, seen_change: i64) -> AppState {
         AppState {
             store,
             search: Arc::new(SearchState {
                 index,
-                seen_revision: AtomicI64::new(seen_revision),
+                seen_change: AtomicI64::new(seen_change),
                 last_check: Mutex::new(None),
                 refreshing: tokio::sync::Mutex::new(()),
-                revision_file: None,
+                change_file: None,
             }),
             fixed_today: None,
             secure_cookies: false,
@@ -105,16 +112,22 @@ impl AppState {
         self.search.index.cache_stats()
     }
 
-    /// State over `store` with a search index built in memory from its records (for tests and
-    /// small collections).
+    /// State over `store` with a search index built in memory from its public records (for
+    /// tests and small collections).
     pub async fn in_memory(store: Arc<dyn Store>) -> Result<AppState, WebError> {
-        let seen = store.latest_revision_id().await?;
-        let records: Vec<_> = store
-            .all_records()
-            .await?
-            .into_iter()
-            .map(|s| s.record.public_view())
-            .collect();
+        // Read first: a change made while the records are read is then seen again on the
+        // first refresh, never missed.
+        let seen = store.latest_change_id().await?;
+        let mut records: Vec<Listing> = Vec::new();
+        let mut after: Option<String> = None;
+        loop {
+            let page = store
+                .public_records_after(after.as_deref(), BUILD_PAGE)
+                .await?;
+            let Some(last) = page.last() else { break };
+            after = Some(last.record.slug.clone());
+            records.extend(page.into_iter().map(listing));
+        }
         let index = tokio::task::spawn_blocking(move || SearchIndex::in_memory(&records))
             .await
             .map_err(|e| WebError::Search(e.to_string()))?
@@ -123,12 +136,13 @@ impl AppState {
     }
 
     /// State over `store` with the search index kept on disk in `dir`: opened as it is, or
-    /// built from the store's records when missing or unusable, then brought up to date with
-    /// the records changed since it was last saved. The revision it reflects is kept in the
-    /// file `<dir>.revision` beside the folder.
+    /// built from the store's public records when missing or unusable, then brought up to
+    /// date with the records changed since it was last saved. The change id it reflects
+    /// ([`Store::latest_change_id`]) is kept in the file `<dir>.revision` beside the folder
+    /// (the name is older than change ids; `preventory restore` removes it with the index).
     pub async fn on_disk(store: Arc<dyn Store>, dir: PathBuf) -> Result<AppState, WebError> {
-        let latest = store.latest_revision_id().await?;
-        let revision_file = {
+        let latest = store.latest_change_id().await?;
+        let change_file = {
             let mut name = dir.clone().into_os_string();
             name.push(".revision");
             PathBuf::from(name)
@@ -144,15 +158,13 @@ impl AppState {
                     if done {
                         return None;
                     }
-                    let page = handle.block_on(reader.records_after(after.as_deref(), BUILD_PAGE));
+                    let page =
+                        handle.block_on(reader.public_records_after(after.as_deref(), BUILD_PAGE));
                     match page {
                         Ok(page) if page.is_empty() => None,
                         Ok(page) => {
                             after = page.last().map(|s| s.record.slug.clone());
-                            Some(Ok(page
-                                .into_iter()
-                                .map(|s| s.record.public_view())
-                                .collect::<Vec<_>>()))
+                            Some(Ok(page.into_iter().map(listing).collect::<Vec<_>>()))
                         }
                         Err(e) => {
                             done = true;
@@ -170,16 +182,16 @@ impl AppState {
                 tracing::info!(%reason, records = index.len(), "search index built");
                 latest
             }
-            _ => std::fs::read_to_string(&revision_file)
+            _ => std::fs::read_to_string(&change_file)
                 .ok()
                 .and_then(|t| t.trim().parse::<i64>().ok())
                 .unwrap_or(0),
         };
         let mut state = AppState::new(store, Arc::new(index), seen);
         if let Some(search) = Arc::get_mut(&mut state.search) {
-            search.revision_file = Some(revision_file);
+            search.change_file = Some(change_file);
         }
-        state.save_revision(seen);
+        state.save_change_id(seen);
         state.refresh_index().await?;
         Ok(state)
     }
@@ -236,42 +248,47 @@ impl AppState {
         self.refresh_index().await
     }
 
-    /// Upserts every record changed since the index was last brought up to date.
+    /// Brings the index in step with every change (of content or status) since it was last
+    /// brought up to date: public versions upserted with their status, records no longer
+    /// public removed.
     async fn refresh_index(&self) -> Result<(), WebError> {
         let Ok(_guard) = self.search.refreshing.try_lock() else {
             return Ok(());
         };
-        let seen = self.search.seen_revision.load(Ordering::Acquire);
-        let latest = self.store.latest_revision_id().await?;
+        let seen = self.search.seen_change.load(Ordering::Acquire);
+        let latest = self.store.latest_change_id().await?;
         if latest <= seen {
             return Ok(());
         }
-        // Anything committed after `latest` was read is either in `changed` (and indexed
+        // Anything committed after `latest` was read is either in `changes` (and indexed
         // again next time, harmlessly) or newer than `latest` (and found next time).
-        let changed: Vec<_> = self
-            .store
-            .changed_since(seen)
-            .await?
-            .into_iter()
-            .map(|s| s.record.public_view())
-            .collect();
+        let changes = self.store.public_changes_since(seen).await?;
+        let visible: Vec<Listing> = changes.visible.into_iter().map(listing).collect();
+        let hidden = changes.hidden;
         let index = Arc::clone(&self.search.index);
-        let count = changed.len();
-        tokio::task::spawn_blocking(move || index.upsert(&changed))
-            .await
-            .map_err(|e| WebError::Search(e.to_string()))?
-            .map_err(|e| WebError::Search(e.to_string()))?;
-        self.search.seen_revision.store(latest, Ordering::Release);
-        self.save_revision(latest);
-        tracing::info!(records = count, "search index brought up to date");
+        let (upserted, hidden_count) = (visible.len(), hidden.len());
+        tokio::task::spawn_blocking(move || {
+            index.upsert(&visible)?;
+            index.remove_all(&hidden)
+        })
+        .await
+        .map_err(|e| WebError::Search(e.to_string()))?
+        .map_err(|e| WebError::Search(e.to_string()))?;
+        self.search.seen_change.store(latest, Ordering::Release);
+        self.save_change_id(latest);
+        tracing::info!(
+            records = upserted,
+            hidden = hidden_count,
+            "search index brought up to date"
+        );
         Ok(())
     }
 
-    /// Keeps the revision the on-disk index reflects, for the next start.
-    fn save_revision(&self, revision: i64) {
-        if let Some(path) = &self.search.revision_file {
-            if let Err(e) = std::fs::write(path, format!("{revision}\n")) {
-                tracing::warn!(error = %e, "cannot save the search index revision");
+    /// Keeps the change id the on-disk index reflects, for the next start.
+    fn save_change_id(&self, change: i64) {
+        if let Some(path) = &self.search.change_file {
+            if let Err(e) = std::fs::write(path, format!("{change}\n")) {
+                tracing::warn!(error = %e, "cannot save the search index's change id");
             }
         }
     }
@@ -306,8 +323,9 @@ impl AppState {
     }
 
     /// Signposting: every published record judged against `profile` (see
-    /// [`SearchIndex::signpost`]), the first `limit` of each list written out in full. The
-    /// profile lives only as long as this call: it is never stored or logged.
+    /// [`SearchIndex::signpost`]; discontinued services are never offered), the first `limit`
+    /// of each list written out in full. The profile lives only as long as this call: it is
+    /// never stored or logged.
     pub async fn signpost(&self, profile: Profile, limit: usize) -> Result<Signposting, WebError> {
         self.on_index(move |index| {
             index.signpost(

@@ -236,7 +236,7 @@ fn assert_no_live_markup(what: &str, body: &str) {
         "p", "main", "footer", "h1", "h2", "span", "ol", "ul", "li", "article", "nav", "section",
         "strong", "table", "caption", "thead", "tbody", "tr", "th", "td", "dl", "dt", "dd", "br",
         "h3", "form", "label", "input", "button", "fieldset", "legend", "select", "option", "mark",
-        "script",
+        "time", "script",
     ];
     for (name, attributes) in tags(body) {
         let bare = name.trim_start_matches('/');
@@ -422,6 +422,7 @@ async fn the_api_lists_records_by_title_in_pages() {
             "summary": "A fictional, confidential telephone helpline used only in tests.",
             "rating": "promising",
             "snippet": "A fictional, confidential telephone helpline used only in tests.",
+            "status": "published",
         })
     );
     assert_eq!(results[1]["rating"], Value::Null);

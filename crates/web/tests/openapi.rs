@@ -76,7 +76,9 @@ fn fictional_trial_programme() -> Intervention {
 /// Every parameter name the search API accepts, worked out from the vocabulary of facets
 /// rather than read from the web crate, so the check is independent of the document.
 fn accepted_parameters() -> BTreeSet<String> {
-    let mut names: BTreeSet<String> = ["q", "sort", "page", "per_page"].map(String::from).into();
+    let mut names: BTreeSet<String> = ["q", "sort", "page", "per_page", "include"]
+        .map(String::from)
+        .into();
     for facet in Facet::ALL {
         names.insert(facet.param().to_string());
         names.insert(facet.plural().to_string());
@@ -456,6 +458,10 @@ async fn every_accepted_parameter_is_documented_and_no_other_is_accepted() {
                     "sort" => parameter["schema"]["enum"][1]
                         .as_str()
                         .expect("sort values")
+                        .to_string(),
+                    "include" => parameter["schema"]["enum"][0]
+                        .as_str()
+                        .expect("include values")
                         .to_string(),
                     _ => "1".to_string(),
                 }

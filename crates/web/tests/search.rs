@@ -382,3 +382,159 @@ async fn an_import_while_serving_is_found_by_search() {
         tokio::time::sleep(Duration::from_millis(200)).await;
     }
 }
+
+/// The fictional helpline's slug, discontinued in the tests below.
+const DISCONTINUED: &str = "fictional-helpline-one";
+
+/// Discontinues `slug` as a fictional reviewer would, then waits until the search index has
+/// seen the change (it asks the store at most once per `INDEX_CHECK_INTERVAL`).
+async fn discontinue(server: &TestServer, slug: &str) {
+    use preventory_core::accounts::{Email, Role};
+    use preventory_core::lifecycle::Status;
+    let email = staff::add_user(server, "fictional-reviewer", Role::Reviewer).await;
+    let reviewer = server
+        .store
+        .find_user_by_email(&Email::parse(&email).expect("email"))
+        .await
+        .expect("read the account")
+        .expect("the account");
+    server
+        .store
+        .set_status(slug, Status::Discontinued, &reviewer.staff())
+        .await
+        .expect("discontinue");
+    let deadline = Instant::now() + preventory_web::INDEX_CHECK_INTERVAL * 5;
+    loop {
+        let (_, _, body) = api(server, "include=discontinued&per_page=100").await;
+        let marked = body["results"]
+            .as_array()
+            .expect("results")
+            .iter()
+            .any(|hit| hit["slug"] == slug && hit["status"] == "discontinued");
+        if marked {
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the status change was never seen"
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+}
+
+#[tokio::test]
+async fn a_discontinued_service_is_left_out_of_the_api_unless_asked_for() {
+    let server = start_all().await;
+    let (_, _, before) = api(&server, "per_page=100").await;
+    let all = before["total"].as_u64().expect("total");
+    assert!(slugs(&before).contains(&DISCONTINUED.to_string()));
+    let phone_before = before["facets"]["delivery"]["phone"]
+        .as_u64()
+        .expect("phone");
+    assert!(before["results"]
+        .as_array()
+        .expect("results")
+        .iter()
+        .all(|hit| hit["status"] == "published"));
+
+    discontinue(&server, DISCONTINUED).await;
+
+    // Left out of results and counts by default.
+    let (status, _, body) = api(&server, "per_page=100").await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(body["total"].as_u64(), Some(all - 1));
+    assert!(!slugs(&body).contains(&DISCONTINUED.to_string()));
+    assert_eq!(
+        body["facets"]["delivery"]["phone"].as_u64(),
+        Some(phone_before - 1)
+    );
+    let (_, _, body) = api(&server, "q=fictional+helpline").await;
+    assert!(!slugs(&body).contains(&DISCONTINUED.to_string()), "{body}");
+
+    // Asked for: listed, counted and marked; the others stay published.
+    let (status, _, body) = api(&server, "include=discontinued&per_page=100").await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(body["total"].as_u64(), Some(all));
+    assert_eq!(
+        body["facets"]["delivery"]["phone"].as_u64(),
+        Some(phone_before)
+    );
+    for hit in body["results"].as_array().expect("results") {
+        let expected = if hit["slug"] == DISCONTINUED {
+            "discontinued"
+        } else {
+            "published"
+        };
+        assert_eq!(hit["status"], expected, "{hit}");
+    }
+    let (_, _, body) = api(&server, "q=fictional+helpline&include=discontinued").await;
+    assert_eq!(slugs(&body).first().map(String::as_str), Some(DISCONTINUED));
+
+    // Any other value, or the parameter twice, is a client error.
+    for query in [
+        "include=published",
+        "include=discontinued&include=discontinued",
+    ] {
+        let (status, kind, _) = api(&server, query).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{query}");
+        assert_eq!(kind, "application/problem+json", "{query}");
+    }
+
+    // Never offered by signposting, nor drawn on the gap map.
+    let response = post_json(&server, "/api/v1/signpost", &serde_json::json!({})).await;
+    assert_eq!(response.status(), StatusCode::OK);
+    let text = response.text().await.expect("body");
+    assert!(!text.contains(DISCONTINUED), "{text}");
+    let response = server.get("/api/v1/gap-map?slugs=100").await;
+    assert_eq!(response.status(), StatusCode::OK);
+    let text = response.text().await.expect("body");
+    assert!(!text.contains(DISCONTINUED), "{text}");
+}
+
+#[tokio::test]
+async fn the_results_page_offers_discontinued_services_on_request_and_labels_them() {
+    let server = start_all().await;
+    discontinue(&server, DISCONTINUED).await;
+    let title = "Fictional Helpline One";
+    let label = "<span class=\"badge badge-discontinued\">Discontinued</span>";
+    let unticked = "name=\"include\" value=\"discontinued\">";
+    let ticked = "name=\"include\" value=\"discontinued\" checked>";
+
+    for path in ["/", "/search?q=fictional+helpline"] {
+        let (status, body) = page(&server, path).await;
+        assert_eq!(status, StatusCode::OK, "{path}");
+        assert!(!body.contains(title), "{path}: {body}");
+        assert!(!body.contains(label), "{path}");
+        // The box is in the filter form, unticked, and labelled.
+        assert!(body.contains(unticked), "{path}: {body}");
+        assert!(body.contains(
+            "<label for=\"f-include-discontinued\">Include discontinued services</label>"
+        ));
+    }
+
+    let (status, body) = page(&server, "/search?q=fictional+helpline&include=discontinued").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(body.contains(ticked), "{body}");
+    // Listed, with the word beside its title, not a colour alone.
+    let heading = format!("<a href=\"/interventions/{DISCONTINUED}\">{title}</a> {label}</h3>");
+    assert!(body.contains(&heading), "{body}");
+    assert_eq!(body.matches(label).count(), 1, "only the discontinued one");
+    // A chip says the search is wider, and takes it back.
+    assert!(
+        body.contains(
+            "<a class=\"chip\" href=\"/search?q=fictional+helpline\"><span class=\"visually-hidden\">Remove filter </span>Including discontinued services"
+        ),
+        "{body}"
+    );
+    // Paging keeps the wider search.
+    let (_, body) = page(&server, "/search?include=discontinued&per_page=2").await;
+    assert!(
+        body.contains(
+            "href=\"/search?include=discontinued&#38;per_page=2&#38;page=2\" rel=\"next\""
+        ),
+        "{body}"
+    );
+    // A bad value is a client error, as for any parameter.
+    let response = server.get("/search?include=everything").await;
+    assert_eq!(response.status(), StatusCode::BAD_REQUEST);
+}

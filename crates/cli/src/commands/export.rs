@@ -5,16 +5,31 @@ use crate::cli::{Cli, ExportArgs, ExportFormat};
 use crate::error::CliError;
 use preventory_core::Intervention;
 use preventory_formats::exchange;
+use preventory_store::{Store, StoredRecord};
 use std::process::ExitCode;
+
+/// Records read from the store at a time.
+const PAGE: usize = 1000;
 
 pub(super) async fn run(cli: &Cli, args: &ExportArgs) -> Result<ExitCode, CliError> {
     let store = open_store(cli).await?;
-    // Exports are public: confidential details never leave the store this way.
-    let records: Vec<Intervention> = preventory_store::Store::all_records(&store)
-        .await?
-        .into_iter()
-        .map(|s| s.record.public_view())
-        .collect();
+    // Exports are public: confidential details never leave the store this way, and unless
+    // asked otherwise only what the public sees does.
+    let stored = if args.unpublished {
+        store.all_records().await?
+    } else {
+        let mut all = Vec::new();
+        loop {
+            let after = all.last().map(|s: &StoredRecord| s.record.slug.clone());
+            let page = store.public_records_after(after.as_deref(), PAGE).await?;
+            if page.is_empty() {
+                break;
+            }
+            all.extend(page);
+        }
+        all
+    };
+    let records: Vec<Intervention> = stored.into_iter().map(|s| s.record.public_view()).collect();
     store.close().await;
     let text = match args.format {
         ExportFormat::Json => exchange::to_json(&records)?,

@@ -9,6 +9,7 @@ use preventory_core::vocab::{
 };
 use preventory_core::{FacetRow, Intervention, PartialDate, Rating};
 use preventory_formats::{seed_text, synthetic};
+use preventory_search::Listing;
 use std::collections::BTreeMap;
 
 /// The four example records in `data/examples`, parsed.
@@ -51,6 +52,11 @@ pub fn synthetic_records(n: usize, seed: u64) -> Vec<Intervention> {
                 .record
         })
         .collect()
+}
+
+/// The records as published listings, the way the index takes them.
+pub fn published(records: &[Intervention]) -> Vec<Listing> {
+    records.iter().cloned().map(Listing::published).collect()
 }
 
 /// A hand-made fictional record.

@@ -10,8 +10,12 @@
 //! - a record's JSON is stored once, in its revision; the current row keeps only its hash,
 //!   which is what the upsert compares.
 
+use super::audit;
 use super::batch::{chunks, values_sql, MAX_PARAMS};
+use crate::accounts::NewAuditEntry;
 use crate::{ImportBatches, ImportItem, ImportOutcome, StoreError};
+use preventory_core::accounts::Actor;
+use preventory_core::audit::AuditAction;
 use preventory_core::vocab::Vocabulary;
 use preventory_core::{validation, Facet, Intervention};
 use serde_json::Value;
@@ -41,15 +45,23 @@ const _: () = assert!(8 * CHUNK <= MAX_PARAMS && 4 * CHUNK < MAX_PARAMS);
 /// A changed record's last author becomes none: the import, not an account, wrote this
 /// content (see `last_author` in migration 0002). Its lifecycle status is left as it is; new
 /// records are published (the column's default), as every record was before statuses.
+///
+/// An import is the operator's bulk path and publishes what it writes: a new record is
+/// published at revision 1, and a changed published record's new revision becomes its public
+/// one. A record in draft or review keeps its public revision (its draft goes on from the
+/// imported content).
 const UPSERT_HEAD: &str = "INSERT INTO interventions (slug, title, needs_review, rating, \
-     information_correct_at, created_at, updated_at, content_hash, current_revision)";
+     information_correct_at, created_at, updated_at, content_hash, current_revision, \
+     published_revision, public_status)";
 /// The revision of a new row is always 1: a literal, not a parameter.
-const UPSERT_ROW: &str = "(?,?,?,?,?,?,?,?,1)";
+const UPSERT_ROW: &str = "(?,?,?,?,?,?,?,?,1,1,'published')";
 const UPSERT_TAIL: &str = "ON CONFLICT (slug) DO UPDATE SET title = excluded.title, \
      needs_review = excluded.needs_review, rating = excluded.rating, \
      information_correct_at = excluded.information_correct_at, \
      updated_at = excluded.updated_at, content_hash = excluded.content_hash, \
-     current_revision = interventions.current_revision + 1, last_author = NULL \
+     current_revision = interventions.current_revision + 1, last_author = NULL, \
+     published_revision = CASE WHEN interventions.status = 'published' \
+     THEN interventions.current_revision + 1 ELSE interventions.published_revision END \
      WHERE interventions.content_hash IS NOT excluded.content_hash \
      RETURNING id, slug, current_revision";
 
@@ -71,18 +83,18 @@ const FACET_INSERT: &str = "INSERT INTO facet_values (intervention_id, facet, va
      FROM json_each(?) AS r, json_each(r.value) AS f";
 
 /// A record ready to be written: its canonical JSON and its facet values.
-struct Prepared<'a> {
-    record: &'a Intervention,
+pub(super) struct Prepared<'a> {
+    pub(super) record: &'a Intervention,
     source: &'a str,
-    json: String,
-    hash: [u8; 32],
+    pub(super) json: String,
+    pub(super) hash: [u8; 32],
     facets: Vec<(&'static str, String)>,
 }
 
 /// What the upsert did to one record: its row id and new current revision.
-struct Written {
-    id: i64,
-    revision: i64,
+pub(super) struct Written {
+    pub(super) id: i64,
+    pub(super) revision: i64,
 }
 
 /// Stores `items` in one transaction; see [`crate::Store::import`].
@@ -125,7 +137,21 @@ pub(super) async fn import_batches(
             write_items(tx, &items, &now, author, &mut outcome).await?;
         }
     }
-    if let Some(tx) = tx {
+    if let Some(mut tx) = tx {
+        if !outcome.created.is_empty() || !outcome.updated.is_empty() {
+            // One event per import (not per record): the revisions name every record.
+            let entry = NewAuditEntry {
+                actor: Actor::Import,
+                action: AuditAction::RecordsImported,
+                subject: "records".to_string(),
+                detail: serde_json::json!({
+                    "author": author,
+                    "created": outcome.created.len(),
+                    "updated": outcome.updated.len(),
+                }),
+            };
+            audit::append(&mut tx, &entry, &now).await?;
+        }
         tx.commit().await?;
     }
     tracing::debug!(
@@ -174,7 +200,7 @@ async fn write_items(
 
 /// Refuses the import, before this batch is written, if any record is invalid or a slug
 /// comes twice (in this batch or an earlier one of the same import).
-fn check(items: &[ImportItem], seen: &mut HashSet<String>) -> Result<(), StoreError> {
+pub(super) fn check(items: &[ImportItem], seen: &mut HashSet<String>) -> Result<(), StoreError> {
     for item in items {
         let slug = item.record.slug.as_str();
         let problems = validation::validate(&item.record);
@@ -193,7 +219,7 @@ fn check(items: &[ImportItem], seen: &mut HashSet<String>) -> Result<(), StoreEr
     Ok(())
 }
 
-fn prepare(items: &[ImportItem]) -> Result<Vec<Prepared<'_>>, StoreError> {
+pub(super) fn prepare(items: &[ImportItem]) -> Result<Vec<Prepared<'_>>, StoreError> {
     items
         .iter()
         .map(|item| {
@@ -316,7 +342,7 @@ async fn record_revisions(
 /// Brings the facet table in line with the written records: all values of a new record, and
 /// for a changed record its values again only if they differ from the stored ones (most edits
 /// leave facets alone, and rewriting both B-trees of the table is the costly part).
-async fn replace_facet_values(
+pub(super) async fn replace_facet_values(
     conn: &mut SqliteConnection,
     chunk: &[Prepared<'_>],
     written: &HashMap<String, Written>,

@@ -12,12 +12,7 @@ use preventory_core::Intervention;
 use serde_json::json;
 use sqlx::{Row, SqlitePool};
 
-fn status_of(slug: &str, text: &str) -> Result<Status, StoreError> {
-    Status::from_id(text).ok_or_else(|| StoreError::Corrupt {
-        slug: slug.to_string(),
-        message: format!("unknown status {text:?}"),
-    })
-}
+use super::read::status_of;
 
 pub(super) async fn record_state(
     pool: &SqlitePool,
@@ -76,11 +71,21 @@ pub(super) async fn set_status(
         organisation: organisation.as_deref(),
     };
     let transition = check_transition(by, from, to, &context)?;
-    sqlx::query("UPDATE interventions SET status = ? WHERE id = ?")
-        .bind(to.id())
-        .bind(id)
-        .execute(&mut *tx)
-        .await?;
+    // Publishing makes the current revision the public one; discontinuing marks the public
+    // one; other steps leave the public side as it is (a reinstated record stays marked
+    // discontinued until it is published again).
+    sqlx::query(
+        "UPDATE interventions SET status = ?1, \
+         published_revision = CASE WHEN ?1 = 'published' THEN current_revision \
+         ELSE published_revision END, \
+         public_status = CASE WHEN ?1 IN ('published', 'discontinued') THEN ?1 \
+         ELSE public_status END \
+         WHERE id = ?2",
+    )
+    .bind(to.id())
+    .bind(id)
+    .execute(&mut *tx)
+    .await?;
     let entry = NewAuditEntry {
         actor: Actor::User(by.id),
         action: AuditAction::StatusChanged,

@@ -12,7 +12,7 @@ pub(crate) mod signpost;
 
 use crate::error::WebError;
 use crate::records;
-use crate::search_params::{SearchParams, UnknownNames};
+use crate::search_params::{SearchParams, UnknownNames, INCLUDE_PARAM};
 use crate::state::AppState;
 use axum::extract::rejection::PathRejection;
 use axum::extract::{Path, RawQuery, State};
@@ -58,11 +58,12 @@ const FACET_ALIASES: [&str; 10] = [
 /// Every query parameter name `GET /api/v1/interventions` accepts; any other name is a
 /// client error. The handler checks names against this list and the OpenAPI document lists
 /// exactly these, so the two cannot disagree.
-pub(crate) const LIST_PARAMETERS: [&str; 25] = [
+pub(crate) const LIST_PARAMETERS: [&str; 26] = [
     "q",
     "sort",
     "page",
     "per_page",
+    INCLUDE_PARAM,
     FACET_PARAMETERS[0],
     FACET_PARAMETERS[1],
     FACET_PARAMETERS[2],
@@ -109,6 +110,19 @@ pub(crate) struct ListResponse {
     expanded_terms: Vec<String>,
 }
 
+/// Where a record in the list is in its life, as the public sees it: `published` (the
+/// service runs) or `discontinued` (it no longer runs; listed only with
+/// `include=discontinued`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+#[schema(as = PublicStatus)]
+enum PublicStatus {
+    /// The service runs.
+    Published,
+    /// The service no longer runs.
+    Discontinued,
+}
+
 /// A record in the list: enough to show it and fetch the rest.
 #[derive(Debug, Serialize, ToSchema)]
 #[schema(as = SearchHit)]
@@ -124,6 +138,8 @@ struct ListItem {
     rating: Option<String>,
     /// HTML: escaped text with matches in `<mark>`.
     snippet: String,
+    /// `published`, or `discontinued` (only with `include=discontinued`).
+    status: PublicStatus,
 }
 
 /// Rejects any parameter name not in [`LIST_PARAMETERS`], with the same wording as the
@@ -133,16 +149,18 @@ fn check_parameter_names(raw: Option<&str>) -> Result<(), WebError> {
         .any(|(name, _)| !LIST_PARAMETERS.contains(&name.as_ref()));
     if unknown {
         return Err(WebError::BadRequest(format!(
-            "unknown parameter; the parameters are q, sort, page, per_page and {}",
+            "unknown parameter; the parameters are q, sort, page, per_page, {INCLUDE_PARAM} \
+             and {}",
             FACET_PARAMETERS.join(", ")
         )));
     }
     Ok(())
 }
 
-/// `GET /api/v1/interventions?q=&<facet>=…&sort=&page=&per_page=`: search (or, with no
-/// query, browse in title order) with facet filters: repeated values of one facet mean any of
-/// them, several facets mean all of them.
+/// `GET /api/v1/interventions?q=&<facet>=…&sort=&page=&per_page=&include=`: search (or, with
+/// no query, browse in title order) with facet filters: repeated values of one facet mean any
+/// of them, several facets mean all of them. Discontinued services are left out unless
+/// `include=discontinued`; each hit says its `status`.
 #[utoipa::path(
     get,
     path = "/api/v1/interventions",
@@ -151,8 +169,10 @@ fn check_parameter_names(raw: Option<&str>) -> Result<(), WebError> {
     summary = "Search or browse interventions",
     description = "Searches the public records (or, with no `q`, browses them in title order) \
         with facet filters. Repeated values of one facet mean any of them (OR); several facets \
-        mean all of them (AND). Unknown parameter names, unknown facet values, a repeated \
-        `q`, `sort`, `page` or `per_page`, and out-of-range numbers are client errors.",
+        mean all of them (AND). Services that no longer run are left out of results and \
+        counts unless `include=discontinued`; each hit's `status` says which it is. Unknown \
+        parameter names, unknown facet values, a repeated `q`, `sort`, `page`, `per_page` or \
+        `include`, and out-of-range numbers are client errors.",
     params(openapi::ListParams),
     responses(
         (status = 200, description = "One page of results with facet counts", body = ListResponse),
@@ -182,6 +202,11 @@ pub(crate) async fn list(
                 summary: hit.summary,
                 rating: hit.rating,
                 snippet: hit.snippet,
+                status: if hit.discontinued {
+                    PublicStatus::Discontinued
+                } else {
+                    PublicStatus::Published
+                },
             })
             .collect(),
         facets: response.facets,
@@ -297,8 +322,8 @@ mod tests {
 
     #[test]
     fn the_parameter_list_is_what_the_parser_accepts() {
-        // Every facet name and alias is listed, and nothing else but the four fixed ones.
-        let mut expected: Vec<&str> = vec!["q", "sort", "page", "per_page"];
+        // Every facet name and alias is listed, and nothing else but the five fixed ones.
+        let mut expected: Vec<&str> = vec!["q", "sort", "page", "per_page", "include"];
         for facet in Facet::ALL {
             expected.push(facet.param());
         }
@@ -314,6 +339,7 @@ mod tests {
                 Some(facet) => facet.known_values()[0].0.to_string(),
                 None if name == "q" => "help".to_string(),
                 None if name == "sort" => "title".to_string(),
+                None if name == INCLUDE_PARAM => "discontinued".to_string(),
                 None => "1".to_string(),
             };
             let raw = format!("{name}={value}");

@@ -6,7 +6,7 @@
 
 use super::schema::Problem;
 use super::{FACET_PARAMETERS, LIST_PARAMETERS};
-use crate::search_params::DEFAULT_PER_PAGE;
+use crate::search_params::{DEFAULT_PER_PAGE, INCLUDE_DISCONTINUED, INCLUDE_PARAM};
 use axum::http::header;
 use axum::response::IntoResponse;
 use preventory_core::Facet;
@@ -172,9 +172,22 @@ impl IntoParams for ListParams {
                             .maximum(Some(MAX_PER_PAGE as f64))
                             .default(Some(DEFAULT_PER_PAGE.into())),
                     )),
+                    INCLUDE_PARAM => query_parameter(
+                        name,
+                        format!(
+                            "`{INCLUDE_DISCONTINUED}`: also list services that no longer run \
+                             (each hit's `status` says so), and count them in the facets. \
+                             Absent: only services that run."
+                        ),
+                    )
+                    .schema(Some(
+                        ObjectBuilder::new()
+                            .schema_type(Type::String)
+                            .enum_values(Some([INCLUDE_DISCONTINUED])),
+                    )),
                     other => {
                         let facet = Facet::from_param(other).unwrap_or_else(|| {
-                            unreachable!("LIST_PARAMETERS names only facets besides the four")
+                            unreachable!("LIST_PARAMETERS names only facets besides the five")
                         });
                         let alias = !FACET_PARAMETERS.contains(&other);
                         let description = if alias {

@@ -12,6 +12,7 @@ pub(crate) mod record;
 pub(crate) mod search;
 pub(crate) mod signpost;
 pub(crate) mod strategy;
+pub(crate) mod submit;
 
 use crate::assets;
 use crate::state::YearMonth;

@@ -89,6 +89,10 @@ struct RecordPage {
     slug: String,
     /// Records of the same target group and prevention level, to compare this one with.
     similar: Vec<SimilarRecord>,
+    /// The service no longer runs: the page says so first.
+    discontinued: bool,
+    /// The day its public version was last changed (YYYY-MM-DD), when known.
+    last_changed: Option<String>,
 }
 
 /// A record offered for comparison with the one shown.
@@ -197,6 +201,8 @@ impl RecordPage {
             json_ld: json_ld(record),
             slug: record.slug.clone(),
             similar: Vec::new(),
+            discontinued: false,
+            last_changed: None,
         }
     }
 }
@@ -264,9 +270,14 @@ pub(crate) async fn handler(
     slug: Result<Path<String>, PathRejection>,
 ) -> Result<Html<String>, WebError> {
     let Path(slug) = slug.map_err(|_| WebError::NotFound)?;
-    let record = records::one(state.store(), &slug).await?;
+    let public = records::one_with_status(state.store(), &slug).await?;
+    let record = public.record;
     let mut page = RecordPage::new(&record, state.today());
-    page.similar = similar(&state, &record).await;
+    page.discontinued = public.status == preventory_core::lifecycle::Status::Discontinued;
+    page.last_changed = public.last_changed.get(..10).map(str::to_string);
+    if !page.discontinued {
+        page.similar = similar(&state, &record).await;
+    }
     Ok(Html(page.render()?))
 }
 
@@ -298,6 +309,33 @@ async fn similar(state: &AppState, record: &Intervention) -> Vec<SimilarRecord> 
             Vec::new()
         }
     }
+}
+
+/// The record page's main content alone, without the layout: the staff editor's preview
+/// (`admin/records`). Rendered from the `content` block of the same template, so the
+/// preview is the public page; askama escapes every record text in it as on that page.
+#[derive(Template)]
+#[template(path = "record.html", block = "content")]
+struct RecordPreview {
+    page: RecordPage,
+}
+
+impl std::ops::Deref for RecordPreview {
+    type Target = RecordPage;
+
+    fn deref(&self) -> &RecordPage {
+        &self.page
+    }
+}
+
+/// The public page's content for `record` as it would be published (its public view, so
+/// without a confidential address), as HTML to place inside a staff page.
+pub(crate) fn preview_html(
+    record: &Intervention,
+    today: crate::state::YearMonth,
+) -> Result<String, WebError> {
+    let page = RecordPage::new(&record.public_view(), today);
+    Ok(RecordPreview { page }.render()?)
 }
 
 #[cfg(test)]

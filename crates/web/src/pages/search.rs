@@ -1,9 +1,13 @@
 //! The home page and the results page: a search form with facet checkboxes (a GET form, so
 //! every filtered view is an address that can be shared), and the matching records.
+//!
+//! Discontinued services are left out unless the box "Include discontinued services" is
+//! ticked (`include=discontinued`); then they are listed with the words "Discontinued" beside
+//! their title, so the mark does not rest on colour.
 
 use super::{display_title, record_href, Chrome, Freshness, RatingView};
 use crate::error::WebError;
-use crate::search_params::{SearchParams, UnknownNames};
+use crate::search_params::{SearchParams, UnknownNames, INCLUDE_DISCONTINUED, INCLUDE_PARAM};
 use crate::state::AppState;
 use askama::Template;
 use axum::extract::{RawQuery, State};
@@ -47,6 +51,8 @@ struct ResultItem {
     snippet: String,
     rating: Option<RatingView>,
     freshness: Freshness,
+    /// The service no longer runs: labelled "Discontinued".
+    discontinued: bool,
 }
 
 /// A link in the pagination; `None` number means a gap ("…").
@@ -78,6 +84,11 @@ struct SearchPage {
     results: Vec<ResultItem>,
     facets: Vec<FacetGroup>,
     chips: Vec<Chip>,
+    /// The name and value of the "Include discontinued services" checkbox.
+    include_param: &'static str,
+    include_value: &'static str,
+    /// Whether that box is ticked.
+    include_discontinued: bool,
     clear_href: String,
     gap_map_href: String,
     expanded_terms: String,
@@ -144,6 +155,7 @@ impl SearchPage {
                         .and_then(|d| PartialDate::parse_iso(d).ok()),
                     today,
                 ),
+                discontinued: hit.discontinued,
             })
             .collect();
 
@@ -185,7 +197,7 @@ impl SearchPage {
             .filter(|g| !g.options.is_empty())
             .collect();
 
-        let chips = params
+        let mut chips: Vec<Chip> = params
             .filters
             .iter()
             .flat_map(|(facet, ids)| {
@@ -195,6 +207,16 @@ impl SearchPage {
                 })
             })
             .collect();
+        if params.include_discontinued {
+            let narrower = SearchParams {
+                include_discontinued: false,
+                ..params.clone()
+            };
+            chips.push(Chip {
+                label: "Including discontinued services".to_string(),
+                href: narrower.href(1, None),
+            });
+        }
         let clear = SearchParams {
             query: params.query.clone(),
             sort: params.sort,
@@ -219,7 +241,8 @@ impl SearchPage {
             .then(|| params.href(params.page - 1, None));
         let next_href = (params.page < last_page).then(|| params.href(params.page + 1, None));
 
-        let searched = !params.query.is_empty() || params.has_filters();
+        let searched =
+            !params.query.is_empty() || params.has_filters() || params.include_discontinued;
         // The search words stay out of the <title>, which browsers keep in their history lists
         // and show in tab previews.
         let title = if home {
@@ -239,6 +262,9 @@ impl SearchPage {
             results,
             facets,
             chips,
+            include_param: INCLUDE_PARAM,
+            include_value: INCLUDE_DISCONTINUED,
+            include_discontinued: params.include_discontinued,
             clear_href: clear.href(1, None),
             gap_map_href: params.filters_href("/gap-map"),
             expanded_terms: response.expanded_terms.join(", "),

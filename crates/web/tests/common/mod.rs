@@ -2,6 +2,9 @@
 
 #![allow(dead_code)] // Each test file uses a different part of this module.
 
+pub mod forms;
+pub mod staff;
+
 use preventory_core::record::section;
 use preventory_core::vocab::{
     AgeGroup, Country, Delivery, Gender, Language, PreventionLevel, Subgroup, TargetGroup,

@@ -24,6 +24,11 @@
 //! only its keyed hash). Behind a reverse proxy every client shares the proxy's address, so the
 //! per-client limit then applies to everyone together; the per-account limit still holds.
 
+mod history;
+mod records;
+mod review;
+mod submissions;
+
 use crate::error::WebError;
 use crate::pages::Chrome;
 use crate::state::AppState;
@@ -39,9 +44,7 @@ use axum::{Form, Router};
 use preventory_core::accounts::{Actor, Permission};
 use preventory_core::audit::{user_subject, AuditAction};
 use preventory_core::Vocabulary as _;
-use preventory_store::accounts::{
-    constant_time_eq, AuditQuery, NewAuditEntry, Session, SessionLimits,
-};
+use preventory_store::accounts::{constant_time_eq, NewAuditEntry, Session, SessionLimits};
 use preventory_store::login::{sign_in, SignIn, SignInAttempt, ThrottlePolicy};
 use rand::RngCore;
 use std::collections::BTreeMap;
@@ -95,8 +98,21 @@ pub struct AdminRoute {
     handler: fn(MethodFilter) -> MethodRouter<AppState>,
 }
 
-/// Every staff route. The staff router is built from this table alone.
-pub const ADMIN_ROUTES: &[AdminRoute] = &[
+/// Every staff route: the sign-in and session routes here, then each part's own table. The
+/// staff router is built from this table alone.
+pub static ADMIN_ROUTES: std::sync::LazyLock<Vec<AdminRoute>> = std::sync::LazyLock::new(|| {
+    let parts: [&[AdminRoute]; 5] = [
+        SESSION_ROUTES,
+        records::ROUTES,
+        history::ROUTES,
+        review::ROUTES,
+        submissions::ROUTES,
+    ];
+    parts.into_iter().flatten().cloned().collect()
+});
+
+/// Sign-in, the dashboard and sign-out (the audit log is in `history`).
+const SESSION_ROUTES: &[AdminRoute] = &[
     AdminRoute {
         method: Method::GET,
         path: "/admin/login",
@@ -121,18 +137,12 @@ pub const ADMIN_ROUTES: &[AdminRoute] = &[
         access: Access::Staff(Permission::AccessAdmin),
         handler: |m| on(m, logout),
     },
-    AdminRoute {
-        method: Method::GET,
-        path: "/admin/audit",
-        access: Access::Staff(Permission::ViewAudit),
-        handler: |m| on(m, audit_log),
-    },
 ];
 
 /// The staff routes, from [`ADMIN_ROUTES`].
 pub(crate) fn router() -> Router<AppState> {
     let mut by_path: BTreeMap<&str, MethodRouter<AppState>> = BTreeMap::new();
-    for route in ADMIN_ROUTES {
+    for route in ADMIN_ROUTES.iter() {
         let filter = MethodFilter::try_from(route.method.clone())
             .unwrap_or_else(|_| panic!("{} {}: unsupported method", route.method, route.path));
         let handler = (route.handler)(filter);
@@ -468,7 +478,7 @@ async fn dashboard(signed_in: SignedIn) -> Result<Html<String>, WebError> {
             role: user.role.label(),
             organisation: user.organisation.as_deref(),
             csrf: &signed_in.session.csrf_token,
-            can_review: staff.can(Permission::Review),
+            can_review: staff.can(Permission::Review) || staff.can(Permission::EditRecords),
             can_handle_submissions: staff.can(Permission::HandleSubmissions),
             can_view_audit: staff.can(Permission::ViewAudit),
         }
@@ -492,48 +502,6 @@ async fn logout(State(state): State<AppState>, signed_in: SignedIn) -> Result<Re
     let mut response = Redirect::to("/").into_response();
     clear_session_cookie(&state, response.headers_mut());
     Ok(response)
-}
-
-/// One line of the audit log as shown.
-struct AuditRow {
-    at: String,
-    actor: String,
-    action: String,
-    subject: String,
-}
-
-#[derive(Template)]
-#[template(path = "admin_audit.html")]
-struct AuditPage {
-    chrome: Chrome,
-    rows: Vec<AuditRow>,
-}
-
-/// The latest events of the audit log (admins).
-async fn audit_log(State(state): State<AppState>, _: SignedIn) -> Result<Html<String>, WebError> {
-    let entries = state
-        .store()
-        .list_audit(&AuditQuery {
-            limit: 100,
-            ..AuditQuery::default()
-        })
-        .await?;
-    let rows = entries
-        .into_iter()
-        .map(|e| AuditRow {
-            at: e.at,
-            actor: e.actor.to_string(),
-            action: e.action,
-            subject: e.subject,
-        })
-        .collect();
-    Ok(Html(
-        AuditPage {
-            chrome: Chrome::new("Audit log"),
-            rows,
-        }
-        .render()?,
-    ))
 }
 
 #[cfg(test)]
