@@ -318,6 +318,18 @@ pub trait Store: Send + Sync {
     /// One submission.
     async fn get_submission(&self, id: i64) -> Result<Option<Submission>, StoreError>;
 
+    /// Turns a pending new-service submission into a new draft record (`draft`, whose
+    /// `base_revision` must be `None`) and marks it accepted, in one transaction: both happen
+    /// or neither (a taken slug is [`StoreError::SlugTaken`], a submission dealt with already
+    /// [`StoreError::SubmissionResolved`]). Audited as `record_changed` and
+    /// `submission_accepted`.
+    async fn accept_submission_as_draft(
+        &self,
+        id: i64,
+        draft: &RecordEdit,
+        by: &Editor,
+    ) -> Result<Saved, StoreError>;
+
     /// Marks a pending submission accepted (it became the draft named) or rejected (with a
     /// reason, required). Audited as `submission_accepted` or `submission_rejected`.
     async fn resolve_submission(

@@ -234,6 +234,15 @@ impl Store for SqliteStore {
         submissions::get(&self.pool, id).await
     }
 
+    async fn accept_submission_as_draft(
+        &self,
+        id: i64,
+        draft: &RecordEdit,
+        by: &Editor,
+    ) -> Result<Saved, StoreError> {
+        submissions::accept_as_draft(&self.pool, id, draft, by).await
+    }
+
     async fn resolve_submission(
         &self,
         id: i64,

@@ -480,3 +480,58 @@ async fn an_import_is_audited_once_with_its_counts() {
     );
     assert_eq!(entries[0].detail["created"], 2);
 }
+
+#[tokio::test]
+async fn accepting_a_submission_and_creating_its_draft_are_one_change() {
+    let (_dir, store) = open_temp().await;
+    let editor = add_user(&store, "editor@example.org", Role::Editor, None).await;
+    let client = store
+        .submission_client_key("peer:192.0.2.9")
+        .await
+        .expect("key");
+    let id = store
+        .create_submission(
+            &submission("A fictional new service."),
+            &client,
+            SubmissionLimit {
+                max: 5,
+                window: Duration::from_secs(60),
+            },
+        )
+        .await
+        .expect("submission");
+    let draft = |slug: &str| {
+        edit(
+            record(slug, "Fictional Trust", "From the public."),
+            None,
+            "Draft",
+        )
+    };
+
+    let saved = store
+        .accept_submission_as_draft(id, &draft("fictional-listening-line"), &editor)
+        .await
+        .expect("accept");
+    assert_eq!((saved.revision, saved.status), (1, Status::Draft));
+    let stored = store.get_submission(id).await.expect("get").expect("known");
+    assert_eq!(stored.state, SubmissionState::Accepted);
+    assert_eq!(
+        stored.draft_slug.as_deref(),
+        Some("fictional-listening-line")
+    );
+
+    // A second editor accepting it again makes no second draft: the whole change rolls back.
+    let again = store
+        .accept_submission_as_draft(id, &draft("fictional-listening-line-2"), &editor)
+        .await;
+    assert!(
+        matches!(again, Err(StoreError::SubmissionResolved(_))),
+        "{again:?}"
+    );
+    assert!(store
+        .get("fictional-listening-line-2")
+        .await
+        .expect("get")
+        .is_none());
+    assert_eq!(events(&store, AuditAction::SubmissionAccepted).await, 1);
+}

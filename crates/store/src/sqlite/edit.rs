@@ -12,6 +12,7 @@ use preventory_core::lifecycle::Status;
 use preventory_core::vocab::Vocabulary;
 use preventory_core::Intervention;
 use serde_json::json;
+use sqlx::sqlite::SqliteConnection;
 use sqlx::{Row, SqlitePool};
 use std::collections::{HashMap, HashSet};
 
@@ -25,6 +26,21 @@ fn not_allowed(slug: &str, why: &str) -> StoreError {
 /// See [`crate::Store::save_record`].
 pub(super) async fn save_record(
     pool: &SqlitePool,
+    edit: &RecordEdit,
+    by: &Editor,
+) -> Result<Saved, StoreError> {
+    // IMMEDIATE: the revision compared is the revision replaced, even with two editors
+    // saving at the same moment; the second waits for the first and then sees its revision.
+    let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
+    let saved = save_in(&mut tx, edit, by).await?;
+    tx.commit().await?;
+    Ok(saved)
+}
+
+/// [`save_record`] inside the caller's (IMMEDIATE) transaction, which the caller commits: so
+/// that accepting a submission and creating its draft are one change.
+pub(super) async fn save_in(
+    tx: &mut SqliteConnection,
     edit: &RecordEdit,
     by: &Editor,
 ) -> Result<Saved, StoreError> {
@@ -63,9 +79,6 @@ pub(super) async fn save_record(
     };
     let at = clock::format(clock::now())?;
 
-    // IMMEDIATE: the revision compared is the revision replaced, even with two editors
-    // saving at the same moment; the second waits for the first and then sees its revision.
-    let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
     let existing = sqlx::query(
         "SELECT i.id, i.current_revision, i.content_hash, r.record_json \
          FROM interventions i JOIN revisions r \
@@ -166,7 +179,7 @@ pub(super) async fn save_record(
     .execute(&mut *tx)
     .await?;
     let written = HashMap::from([(slug.to_string(), Written { id, revision })]);
-    replace_facet_values(&mut tx, &prepared, &written).await?;
+    replace_facet_values(&mut *tx, &prepared, &written).await?;
     let entry = NewAuditEntry {
         actor: Actor::User(by.staff.id),
         action: AuditAction::RecordChanged,
@@ -177,8 +190,7 @@ pub(super) async fn save_record(
             "summary": summary,
         }),
     };
-    audit::append(&mut tx, &entry, &at).await?;
-    tx.commit().await?;
+    audit::append(&mut *tx, &entry, &at).await?;
     Ok(Saved {
         revision,
         changed: true,

@@ -2,16 +2,17 @@
 //! resolved once with an audit event.
 
 use super::secrets::{keyed, throttle_key};
-use super::{audit, clock};
+use super::{audit, clock, edit};
 use crate::accounts::NewAuditEntry;
 use crate::editing::{
-    Editor, NewSubmission, Resolution, Submission, SubmissionKind, SubmissionLimit, SubmissionState,
+    Editor, NewSubmission, RecordEdit, Resolution, Saved, Submission, SubmissionKind,
+    SubmissionLimit, SubmissionState,
 };
 use crate::StoreError;
 use preventory_core::accounts::{Actor, Permission, UserId};
 use preventory_core::audit::{submission_subject, AuditAction};
 use serde_json::json;
-use sqlx::sqlite::SqliteRow;
+use sqlx::sqlite::{SqliteConnection, SqliteRow};
 use sqlx::{Row, SqlitePool};
 use std::time::Duration;
 
@@ -186,8 +187,23 @@ pub(super) async fn resolve(
             )
         }
     };
-    let at = clock::format(clock::now())?;
     let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
+    mark_resolved(&mut tx, id, state, reason, draft_slug, action, by).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Marks a pending submission resolved, with its audit event, inside the caller's transaction.
+async fn mark_resolved(
+    tx: &mut SqliteConnection,
+    id: i64,
+    state: SubmissionState,
+    reason: Option<&str>,
+    draft_slug: Option<&str>,
+    action: AuditAction,
+    by: &Editor,
+) -> Result<(), StoreError> {
+    let at = clock::format(clock::now())?;
     let current: Option<String> = sqlx::query_scalar("SELECT state FROM submissions WHERE id = ?")
         .bind(id)
         .fetch_optional(&mut *tx)
@@ -215,7 +231,39 @@ pub(super) async fn resolve(
         subject: submission_subject(id),
         detail: json!({ "draft": draft_slug, "reason": reason }),
     };
-    audit::append(&mut tx, &entry, &at).await?;
-    tx.commit().await?;
+    audit::append(&mut *tx, &entry, &at).await?;
     Ok(())
+}
+
+/// See [`crate::Store::accept_submission_as_draft`].
+pub(super) async fn accept_as_draft(
+    pool: &SqlitePool,
+    id: i64,
+    draft: &RecordEdit,
+    by: &Editor,
+) -> Result<Saved, StoreError> {
+    if !by.staff.can(Permission::HandleSubmissions) {
+        return Err(StoreError::NotAllowed(
+            "only editors deal with submissions".to_string(),
+        ));
+    }
+    if draft.base_revision.is_some() {
+        return Err(StoreError::Incomplete(
+            "a submission becomes a new record, not a change to one".to_string(),
+        ));
+    }
+    let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
+    let saved = edit::save_in(&mut tx, draft, by).await?;
+    mark_resolved(
+        &mut tx,
+        id,
+        SubmissionState::Accepted,
+        None,
+        Some(draft.record.slug.as_str()),
+        AuditAction::SubmissionAccepted,
+        by,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(saved)
 }

@@ -321,25 +321,26 @@ async fn accept(
                 .get(slug)
                 .await?
                 .ok_or_else(|| WebError::Store(StoreError::UnknownRecord(slug.to_string())))?;
+            state
+                .store()
+                .resolve_submission(
+                    s.id,
+                    &Resolution::Accepted {
+                        draft_slug: slug.to_string(),
+                    },
+                    &by,
+                )
+                .await?;
             slug.to_string()
         }
+        // The draft and the acceptance are one change in the store.
         _ => create_draft(&state, &s, &by).await?,
     };
-    state
-        .store()
-        .resolve_submission(
-            s.id,
-            &Resolution::Accepted {
-                draft_slug: slug.clone(),
-            },
-            &by,
-        )
-        .await?;
     Ok(Redirect::to(&format!("/admin/records/{slug}/edit")).into_response())
 }
 
 /// The draft record a new-service submission becomes, saved under the first free slug made
-/// from its name; returns the slug.
+/// from its name together with the submission's acceptance; returns the slug.
 async fn create_draft(
     state: &AppState,
     s: &Submission,
@@ -361,7 +362,11 @@ async fn create_draft(
             base_revision: None,
             summary: format!("Draft from submission #{}", s.id),
         };
-        match state.store().save_record(&edit, editor).await {
+        match state
+            .store()
+            .accept_submission_as_draft(s.id, &edit, editor)
+            .await
+        {
             Ok(_) => return Ok(slug),
             Err(StoreError::SlugTaken(_)) => continue,
             Err(e) => return Err(e.into()),
