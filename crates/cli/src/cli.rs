@@ -276,6 +276,16 @@ pub struct ServeArgs {
     /// whenever the site is reached over TLS (for example behind a proxy that terminates it).
     #[arg(long, env = "PREVENTORY_SECURE_COOKIES")]
     pub secure_cookies: bool,
+    /// A proxy (load balancer) in front of this server, by IP address, whose
+    /// `X-Forwarded-For` header then names the client for the per-client limits on sign-in and
+    /// on public submissions. Repeat it, or give several separated by commas. Name only your
+    /// own proxies: anyone else could write any address in that header.
+    #[arg(
+        long = "trusted-proxy",
+        env = "PREVENTORY_TRUSTED_PROXIES",
+        value_delimiter = ','
+    )]
+    pub trusted_proxies: Vec<std::net::IpAddr>,
 }
 
 /// Options of `gen`.

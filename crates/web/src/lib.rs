@@ -14,6 +14,7 @@ mod access_log;
 mod admin;
 mod api;
 mod assets;
+pub mod client;
 mod error;
 mod export;
 mod gap_query;

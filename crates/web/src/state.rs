@@ -80,6 +80,8 @@ pub struct AppState {
     /// not use them otherwise; set it with [`AppState::with_secure_cookies`] whenever the site
     /// is reached over TLS, even when TLS ends at a proxy in front of this server.
     secure_cookies: bool,
+    /// Proxies whose `X-Forwarded-For` names the client (see [`crate::client`]).
+    trusted_proxies: Arc<crate::client::TrustedProxies>,
 }
 
 impl AppState {
@@ -98,6 +100,7 @@ impl AppState {
             }),
             fixed_today: None,
             secure_cookies: false,
+            trusted_proxies: Arc::default(),
         }
     }
 
@@ -208,6 +211,22 @@ impl AppState {
     pub fn with_secure_cookies(mut self, secure: bool) -> AppState {
         self.secure_cookies = secure;
         self
+    }
+
+    /// Believes `X-Forwarded-For` from these proxies when telling clients apart for the
+    /// per-client limits (`serve --trusted-proxy`).
+    pub fn with_trusted_proxies(mut self, proxies: crate::client::TrustedProxies) -> AppState {
+        self.trusted_proxies = Arc::new(proxies);
+        self
+    }
+
+    /// The client of a request from `peer`, for the per-client limits (see [`crate::client`]).
+    pub(crate) fn client_ip(
+        &self,
+        peer: Option<std::net::IpAddr>,
+        headers: &axum::http::HeaderMap,
+    ) -> Option<std::net::IpAddr> {
+        self.trusted_proxies.client(peer, headers)
     }
 
     /// Whether cookies are marked `Secure` (see [`AppState::with_secure_cookies`]).

@@ -725,3 +725,60 @@ async fn providers_and_reviewers_cannot_see_or_handle_submissions() {
     }
     assert_eq!(stored(&server).await[0].state, SubmissionState::Pending);
 }
+
+/// Behind a proxy named as trusted, clients are told apart by `X-Forwarded-For`: one client's
+/// limit does not stop another. From anyone else the header is ignored, so writing addresses
+/// in it does not step around the limit.
+#[tokio::test]
+async fn clients_behind_a_trusted_proxy_have_their_own_limits_and_others_cannot_forge_one() {
+    use preventory_web::client::TrustedProxies;
+    let loopback: std::net::IpAddr = "127.0.0.1".parse().expect("address");
+    let behind_proxy = common::start_configured(vec![common::helpline_one()], move |state| {
+        state.with_trusted_proxies(TrustedProxies::new(vec![loopback]))
+    })
+    .await;
+    let forwarded = reqwest::header::HeaderName::from_static("x-forwarded-for");
+    for i in 1..=5 {
+        let fields = new_service(&format!("Fictional Service {i}"));
+        let response = submit(
+            &behind_proxy,
+            &borrowed(&fields),
+            &[(forwarded.clone(), "198.51.100.1")],
+        )
+        .await;
+        assert_eq!(response.status(), StatusCode::OK, "submission {i}");
+    }
+    let fields = new_service("Fictional Service 6");
+    let first_again = submit(
+        &behind_proxy,
+        &borrowed(&fields),
+        &[(forwarded.clone(), "198.51.100.1")],
+    )
+    .await;
+    assert_eq!(first_again.status(), StatusCode::TOO_MANY_REQUESTS);
+    let another = submit(
+        &behind_proxy,
+        &borrowed(&fields),
+        &[(forwarded.clone(), "198.51.100.2")],
+    )
+    .await;
+    assert_eq!(
+        another.status(),
+        StatusCode::OK,
+        "another client, its own limit"
+    );
+
+    // No proxy trusted: a forged header changes nothing.
+    let direct = common::start().await;
+    for i in 1..=6 {
+        let fields = new_service(&format!("Fictional Service {i}"));
+        let forged = format!("203.0.113.{i}");
+        let response = submit(&direct, &borrowed(&fields), &[(forwarded.clone(), &forged)]).await;
+        let expected = if i <= 5 {
+            StatusCode::OK
+        } else {
+            StatusCode::TOO_MANY_REQUESTS
+        };
+        assert_eq!(response.status(), expected, "forged submission {i}");
+    }
+}

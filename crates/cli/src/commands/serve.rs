@@ -4,6 +4,7 @@ use super::open_store;
 use crate::cli::{Cli, ServeArgs};
 use crate::error::CliError;
 use crate::examples;
+use preventory_web::client::TrustedProxies;
 use preventory_web::AppState;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -36,7 +37,8 @@ pub(super) async fn run(cli: &Cli, args: &ServeArgs) -> Result<ExitCode, CliErro
     println!("Opening the search index in {} …", index_dir.display());
     let state = AppState::on_disk(Arc::new(store), index_dir)
         .await?
-        .with_secure_cookies(args.secure_cookies);
+        .with_secure_cookies(args.secure_cookies)
+        .with_trusted_proxies(TrustedProxies::new(args.trusted_proxies.clone()));
     state.enable_search_cache(args.search_cache);
     preventory_web::serve(listener, state).await?;
     Ok(ExitCode::SUCCESS)

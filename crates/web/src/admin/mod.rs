@@ -21,8 +21,10 @@
 //! per-process key would break.
 //!
 //! **Clients.** The throttle's client is the peer's IP address (never stored: the store keeps
-//! only its keyed hash). Behind a reverse proxy every client shares the proxy's address, so the
-//! per-client limit then applies to everyone together; the per-account limit still holds.
+//! only its keyed hash), or, behind proxies named with `serve --trusted-proxy`, the address
+//! they forward ([`crate::client`]). Behind a proxy not named, every client shares the proxy's
+//! address, so the per-client limit applies to everyone together; the per-account limit still
+//! holds.
 
 mod history;
 mod records;
@@ -401,8 +403,9 @@ async fn login_submit(
         )
         .await;
     }
-    let client = match peer {
-        Some(axum::Extension(ConnectInfo(addr))) => format!("peer:{}", addr.ip()),
+    let peer = peer.map(|axum::Extension(ConnectInfo(addr))| addr.ip());
+    let client = match state.client_ip(peer, &headers) {
+        Some(ip) => format!("peer:{ip}"),
         None => "peer:unknown".to_string(),
     };
     let previous = cookie(&headers, SESSION_COOKIE);

@@ -313,7 +313,8 @@ pub(crate) async fn send(
         return page.render_with(StatusCode::BAD_REQUEST);
     };
 
-    let client = client_of(peer.map(|axum::Extension(ConnectInfo(addr))| addr.ip()));
+    let peer = peer.map(|axum::Extension(ConnectInfo(addr))| addr.ip());
+    let client = client_of(state.client_ip(peer, &headers));
     let key = state.store().submission_client_key(&client).await?;
     match state
         .store()
