@@ -1,7 +1,9 @@
 //! Server-rendered pages. They work fully without JavaScript; every string from a record goes
-//! through askama's HTML escaping. There are two `|safe`s: the search snippet, which the search
-//! engine has already escaped (only its own `<mark>` tags are markup), and a record's JSON-LD,
-//! whose `<`, `>` and `&` are JSON escapes (see `record::script_safe_json`).
+//! through askama's HTML escaping. There are three `|safe`s: the search snippet, which the search
+//! engine has already escaped (only its own `<mark>` tags are markup); a record's JSON-LD,
+//! whose `<`, `>` and `&` are JSON escapes (see `record::script_safe_json`); and the staff
+//! editor's preview, which is this crate's own rendering of the record page (every record text
+//! escaped by askama on the way; see `record::preview_html`).
 
 pub(crate) mod chart;
 pub(crate) mod compare;
