@@ -1,6 +1,9 @@
 //! The public site in a real headless Chromium, driven over WebDriver (chromedriver): axe-core
 //! finds no accessibility violations, the pages work with JavaScript switched off, no request
-//! leaves the test server and no cookie is ever set.
+//! leaves the test server and no cookie is ever set. The staff pages too: sign-in, the record
+//! list, view and edit form (after a failed save, with a preview, and as the merge page of a
+//! stale save), history, diff, audit log, submissions and the re-review queue, with the forms
+//! sent through the browser; the public `/submit` form sets no cookie.
 //!
 //! Needs `/usr/bin/chromium`, `/usr/bin/chromedriver` and `tools/browser/node_modules/axe-core`;
 //! `scripts/install-test-deps` installs them (CI runs it). Without them these tests fail.
@@ -9,8 +12,12 @@ mod common;
 
 use common::{start_with, TestServer};
 use fantoccini::{Client, ClientBuilder, Locator};
+use preventory_core::lifecycle::Status;
 use preventory_core::record::section;
 use preventory_core::Intervention;
+use preventory_store::editing::{Editor, RecordEdit};
+use preventory_store::sqlite::SqliteStore;
+use preventory_store::Store;
 use serde_json::{json, Value};
 use std::future::Future;
 use std::net::{Ipv4Addr, TcpListener, TcpStream};
@@ -1047,31 +1054,57 @@ where
     F: FnOnce(Client, String) -> Fut,
     Fut: Future<Output = ()> + Send + 'static,
 {
-    use preventory_core::accounts::{Actor, Email, Password, Role};
-    use preventory_store::Store;
+    with_staff_browser_over(examples(), javascript, |client, base, _| test(client, base)).await;
+}
 
-    let server: TestServer = start_with(examples()).await;
+/// The address of the editor account [`with_staff_browser_over`] adds beside the admin: the
+/// "someone else" who saves through the store while the admin works in the browser.
+const COLLEAGUE: &str = "colleague@example.org";
+
+/// Runs `test` against a fresh server holding `records`, an admin account
+/// `admin@example.org` and an editor account [`COLLEAGUE`] (both with password
+/// [`STAFF_PASSWORD`]), like [`with_browser`]; `test` also gets the server's store, to set up
+/// data the way another person would.
+async fn with_staff_browser_over<F, Fut>(records: Vec<Intervention>, javascript: bool, test: F)
+where
+    F: FnOnce(Client, String, SqliteStore) -> Fut,
+    Fut: Future<Output = ()> + Send + 'static,
+{
+    use preventory_core::accounts::{Actor, Email, Password, Role};
+
+    let server: TestServer = start_with(records).await;
     let password = Password::new(STAFF_PASSWORD.to_string()).expect("password");
+    // One hash serves both accounts: hashing is deliberately slow.
     let hash = tokio::task::spawn_blocking(move || {
         preventory_store::password::hash_password(&password).expect("hash")
     })
     .await
     .expect("hash thread");
-    server
-        .store
-        .create_user(
-            &preventory_store::accounts::NewUser {
-                email: Email::parse("admin@example.org").expect("email"),
-                password_hash: hash,
-                role: Role::Admin,
-                organisation: None,
-            },
-            Actor::Cli,
-        )
-        .await
-        .expect("create the admin");
+    for (email, role) in [
+        ("admin@example.org", Role::Admin),
+        (COLLEAGUE, Role::Editor),
+    ] {
+        server
+            .store
+            .create_user(
+                &preventory_store::accounts::NewUser {
+                    email: Email::parse(email).expect("email"),
+                    password_hash: hash.clone(),
+                    role,
+                    organisation: None,
+                },
+                Actor::Cli,
+            )
+            .await
+            .unwrap_or_else(|e| panic!("create {email}: {e}"));
+    }
     let (driver, client) = Driver::start_with_session(javascript).await;
-    let outcome = tokio::spawn(test(client.clone(), server.base.clone())).await;
+    let outcome = tokio::spawn(test(
+        client.clone(),
+        server.base.clone(),
+        server.store.clone(),
+    ))
+    .await;
     let _ = client.close().await;
     drop(driver);
     drop(server);
@@ -1150,5 +1183,401 @@ async fn staff_sign_in_and_out_work_without_javascript() {
         let url = client.current_url().await.expect("address");
         assert_eq!(url.path(), "/admin/login", "signed out: back to the form");
     })
+    .await;
+}
+
+// ---------------------------------------------------------------------------------------
+// The editorial pages: records, their history, public submissions and the review queue.
+// Each test is one Chromium session over the fictional records of `tests/common`; the forms
+// are filled in and sent through the browser, and the store is used only to set up what
+// another person would have done meanwhile.
+
+/// The record the editorial tests work on.
+const HELPLINE: &str = "fictional-helpline-one";
+
+/// Its edit form.
+const EDIT_PAGE: &str = "/admin/records/fictional-helpline-one/edit";
+
+/// The edit form's "Save" button.
+const SAVE_BUTTON: &str = "#record-form button[name=action][value=save]";
+
+/// The edit form's first "Preview" button (the one at the top).
+const PREVIEW_BUTTON: &str = "#record-form button[name=action][value=preview]";
+
+/// The fixture's rating differs from what its (absent) studies suggest, so the form wants a
+/// reason before it previews or saves.
+const RATING_REASON: &str = "A fictional reason for the fictional rating.";
+
+/// The fictional records of `tests/common`, hostile one included, so that the staff pages are
+/// checked with stored text that tries to break out of its markup.
+fn fictional_records() -> Vec<Intervention> {
+    vec![
+        common::helpline_one(),
+        common::group_programme_two(),
+        common::hostile(),
+    ]
+}
+
+/// axe-core's source, read once per test.
+fn read_axe() -> String {
+    require_tools();
+    std::fs::read_to_string(axe_path())
+        .unwrap_or_else(|e| panic!("read {}: {e}: {INSTALL_HINT}", axe_path().display()))
+}
+
+/// The account `email` as the store's editing methods name it.
+async fn editor_of(store: &SqliteStore, email: &str) -> Editor {
+    let user = store
+        .list_users()
+        .await
+        .expect("list the accounts")
+        .into_iter()
+        .find(|u| u.email == email)
+        .unwrap_or_else(|| panic!("no account {email}"));
+    Editor {
+        staff: user.staff(),
+        email: user.email.clone(),
+    }
+}
+
+/// Saves `change` to [`HELPLINE`] as [`COLLEAGUE`], as if from another browser; returns the
+/// new revision.
+async fn colleague_saves(
+    store: &SqliteStore,
+    summary: &str,
+    change: impl FnOnce(&mut Intervention),
+) -> i64 {
+    let stored = store
+        .get(HELPLINE)
+        .await
+        .expect("get the record")
+        .expect("the record is stored");
+    let mut record = stored.record;
+    change(&mut record);
+    let saved = store
+        .save_record(
+            &RecordEdit {
+                record,
+                base_revision: Some(stored.revision),
+                summary: summary.to_string(),
+            },
+            &editor_of(store, COLLEAGUE).await,
+        )
+        .await
+        .expect("the colleague's save");
+    assert!(saved.changed, "the colleague's save changed nothing");
+    saved.revision
+}
+
+/// Replaces what the text box or text area with `id` holds by typing `value`, as a person
+/// would (nothing is typed when `value` is empty: the box is only cleared).
+async fn type_into(client: &Client, id: &str, value: &str) {
+    let field = client
+        .find(Locator::Id(id))
+        .await
+        .unwrap_or_else(|e| panic!("find #{id}: {e}"));
+    field
+        .clear()
+        .await
+        .unwrap_or_else(|e| panic!("clear #{id}: {e}"));
+    if !value.is_empty() {
+        field
+            .send_keys(value)
+            .await
+            .unwrap_or_else(|e| panic!("type into #{id}: {e}"));
+    }
+}
+
+/// Clicks the submit button matching `button` and waits, for at most 10 s, until the page
+/// the form was sent to has replaced the current one and finished loading. The current
+/// document is marked first, because a form posted to its own address leaves the address
+/// unchanged (WebDriver scripts run even with the page's own scripts switched off).
+async fn send_with(client: &Client, button: &str) {
+    client
+        .execute("document.documentElement.dataset.sent = 'yes';", vec![])
+        .await
+        .expect("mark the page");
+    click(client, button).await;
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        // During the navigation a script may fail: that only means "not yet".
+        let replaced = client
+            .execute(
+                "return document.documentElement.dataset.sent === undefined
+                    && document.readyState === 'complete';",
+                vec![],
+            )
+            .await;
+        if matches!(replaced, Ok(Value::Bool(true))) {
+            return;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "{button}: no new page within 10 s"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+/// Whether an element matches `css` on the current page (no waiting).
+async fn has(client: &Client, css: &str) -> bool {
+    !client
+        .find_all(Locator::Css(css))
+        .await
+        .unwrap_or_else(|e| panic!("find {css}: {e}"))
+        .is_empty()
+}
+
+/// Fails unless the browser holds no cookie for the current page, by script and by WebDriver.
+async fn assert_no_cookie(client: &Client, what: &str) {
+    let cookie = client
+        .execute("return document.cookie;", vec![])
+        .await
+        .expect("read document.cookie");
+    assert_eq!(cookie, json!(""), "{what}: document.cookie");
+    let cookies = client.get_all_cookies().await.expect("read the cookies");
+    assert!(cookies.is_empty(), "{what}: the browser holds {cookies:?}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn staff_record_pages_have_no_accessibility_violations() {
+    let axe = read_axe();
+    with_staff_browser_over(
+        fictional_records(),
+        true,
+        move |client, base, store| async move {
+            sign_in_through_the_form(&client, &base).await;
+            for path in [
+                "/admin/records",
+                "/admin/records/fictional-helpline-one",
+                "/admin/records/new",
+                EDIT_PAGE,
+            ] {
+                open(&client, &base, path).await;
+                assert_accessible(&client, path, &axe).await;
+            }
+
+            // A failed save: a date that is not one, and no summary of the change.
+            type_into(&client, "field-information_correct_at", "13-2024").await;
+            type_into(&client, "field-change_summary", "").await;
+            send_with(&client, SAVE_BUTTON).await;
+            let problems = text_of(&client, ".error-summary").await;
+            assert!(problems.contains("nothing was saved"), "{problems}");
+            for id in ["field-information_correct_at", "field-change_summary"] {
+                assert!(
+                    has(&client, &format!("#{id}[aria-invalid=true]")).await,
+                    "#{id} is not marked invalid:\n{problems}"
+                );
+            }
+            assert_accessible(&client, "the edit form after a failed save", &axe).await;
+
+            // The preview: the public page inside the form's page, nothing saved.
+            open(&client, &base, EDIT_PAGE).await;
+            type_into(&client, "field-rating_justification", RATING_REASON).await;
+            send_with(&client, PREVIEW_BUTTON).await;
+            assert!(
+                has(&client, ".record-preview").await,
+                "no preview after pressing Preview"
+            );
+            assert_accessible(&client, "the edit form with a preview", &axe).await;
+
+            // The merge page: a colleague saves while the form is open, then "Save".
+            open(&client, &base, EDIT_PAGE).await;
+            type_into(&client, "field-rating_justification", RATING_REASON).await;
+            type_into(
+                &client,
+                "field-summary",
+                "A fictional summary typed in the browser.",
+            )
+            .await;
+            type_into(&client, "field-change_summary", "Fictional browser edit").await;
+            colleague_saves(&store, "Fictional colleague's edit", |r| {
+                r.summary = Some("A fictional summary the colleague saved first.".into());
+            })
+            .await;
+            send_with(&client, SAVE_BUTTON).await;
+            let merge = text_of(&client, "#merge-heading").await;
+            assert_eq!(
+                merge,
+                "Someone else saved this record while you were editing"
+            );
+            assert_accessible(&client, "the merge page (409)", &axe).await;
+            let stored = store.get(HELPLINE).await.expect("get").expect("stored");
+            assert_eq!(stored.revision, 2, "the stale save was refused");
+        },
+    )
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn staff_history_pages_have_no_accessibility_violations() {
+    let axe = read_axe();
+    with_staff_browser_over(
+        fictional_records(),
+        true,
+        move |client, base, store| async move {
+            // Revision 2 changes some text; the colleague sends it for review and the admin
+            // (not its last author) publishes it, so the audit log has status changes.
+            colleague_saves(&store, "Fictional rewording", |r| {
+                r.title = "Fictional Helpline One, Renamed".into();
+                r.summary = Some("A fictional, reworded summary used only in tests.".into());
+            })
+            .await;
+            let colleague = editor_of(&store, COLLEAGUE).await;
+            store
+                .set_status(HELPLINE, Status::InReview, &colleague.staff)
+                .await
+                .expect("send for review");
+            let admin = editor_of(&store, "admin@example.org").await;
+            store
+                .set_status(HELPLINE, Status::Published, &admin.staff)
+                .await
+                .expect("publish");
+
+            sign_in_through_the_form(&client, &base).await;
+            for path in [
+                "/admin/records/fictional-helpline-one/history",
+                "/admin/records/fictional-helpline-one/diff?from=1&to=2",
+                "/admin/audit?action=status_changed",
+            ] {
+                open(&client, &base, path).await;
+                assert!(has(&client, "main h1").await, "{path}: no heading");
+                assert_accessible(&client, path, &axe).await;
+            }
+            let audit = text_of(&client, "main").await;
+            assert!(audit.contains(COLLEAGUE), "{audit}");
+        },
+    )
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn submission_and_review_pages_have_no_accessibility_violations_or_cookies() {
+    let axe = read_axe();
+    with_staff_browser_over(
+        fictional_records(),
+        true,
+        move |client, base, store| async move {
+            // The public form, as the public sees it: before anyone signs in.
+            for path in ["/submit", "/submit?record=fictional-helpline-one"] {
+                open(&client, &base, path).await;
+                assert_accessible(&client, path, &axe).await;
+                assert_stays_local(&client, &base, path).await;
+                assert_no_cookie(&client, path).await;
+            }
+            let send = "form.submit-form button[type=submit]";
+            open(&client, &base, "/submit").await;
+            send_with(&client, send).await;
+            assert!(
+                has(&client, ".error-summary").await,
+                "no errors for an empty form"
+            );
+            assert_accessible(&client, "/submit sent empty", &axe).await;
+            assert_no_cookie(&client, "/submit sent empty").await;
+
+            // A valid suggestion, sent by the browser (so with the browser's own Origin).
+            open(&client, &base, "/submit").await;
+            type_into(&client, "service_name", "Fictional Browser Service").await;
+            type_into(
+                &client,
+                "details",
+                "A fictional service suggested through a real browser, for tests only.",
+            )
+            .await;
+            send_with(&client, send).await;
+            assert_eq!(
+                text_of(&client, "h1").await,
+                "Thank you for your suggestion"
+            );
+            assert_accessible(&client, "the thank-you page", &axe).await;
+            assert_stays_local(&client, &base, "the thank-you page").await;
+            assert_no_cookie(&client, "the thank-you page").await;
+            let stored = store.list_submissions(None).await.expect("submissions");
+            assert_eq!(stored.len(), 1, "{stored:?}");
+            assert_eq!(stored[0].service_name, "Fictional Browser Service");
+
+            // The staff side.
+            sign_in_through_the_form(&client, &base).await;
+            let detail = format!("/admin/submissions/{}", stored[0].id);
+            for path in [
+                "/admin/submissions",
+                &detail,
+                "/admin/submissions?state=all",
+            ] {
+                open(&client, &base, path).await;
+                assert!(
+                    text_of(&client, "main")
+                        .await
+                        .contains("Fictional Browser Service"),
+                    "{path} does not show the submission"
+                );
+                assert_accessible(&client, path, &axe).await;
+            }
+            open(&client, &base, &detail).await;
+            send_with(&client, "form[action$=\"/reject\"] button[type=submit]").await;
+            assert!(
+                has(&client, "#reason[aria-invalid=true]").await,
+                "no error for a rejection without a reason"
+            );
+            assert_accessible(&client, "a rejection without a reason", &axe).await;
+            open(&client, &base, "/admin/review").await;
+            assert_accessible(&client, "/admin/review", &axe).await;
+        },
+    )
+    .await;
+}
+
+/// The legends of the edit form's facet rows.
+async fn facet_rows(client: &Client) -> usize {
+    texts_of(client, "fieldset.form-row > legend")
+        .await
+        .iter()
+        .filter(|legend| legend.starts_with("Facet row"))
+        .count()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_record_form_adds_rows_and_previews_without_javascript() {
+    with_staff_browser_over(
+        fictional_records(),
+        false,
+        move |client, base, store| async move {
+            sign_in_through_the_form(&client, &base).await;
+            open(&client, &base, EDIT_PAGE).await;
+            assert_eq!(scripting_enabled(&client).await, json!(false));
+            let rows = facet_rows(&client).await;
+            assert!(rows > 0, "no facet rows");
+
+            // "Add another facet row" sends the form and shows it again, one row longer,
+            // keeping what was typed.
+            type_into(&client, "field-rating_justification", RATING_REASON).await;
+            send_with(
+                &client,
+                "#record-form button[name=action][value=\"add:facet\"]",
+            )
+            .await;
+            assert_eq!(facet_rows(&client).await, rows + 1);
+            let kept = client
+                .find(Locator::Id("field-rating_justification"))
+                .await
+                .expect("the reason box")
+                .prop("value")
+                .await
+                .expect("its value");
+            assert_eq!(kept.as_deref(), Some(RATING_REASON));
+
+            // "Preview" shows the public page above the form, and saves nothing.
+            send_with(&client, PREVIEW_BUTTON).await;
+            let preview = text_of(&client, ".record-preview").await;
+            assert!(preview.contains("Fictional Helpline One"), "{preview}");
+            assert_eq!(facet_rows(&client).await, rows + 1, "the added row went");
+            assert_eq!(
+                client.current_url().await.expect("address").path(),
+                EDIT_PAGE
+            );
+            let stored = store.get(HELPLINE).await.expect("get").expect("stored");
+            assert_eq!(stored.revision, 1, "a preview saved something");
+        },
+    )
     .await;
 }
