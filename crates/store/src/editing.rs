@@ -59,6 +59,8 @@ pub struct ReviewItem {
     pub updated_at: String,
     /// The current revision.
     pub revision: i64,
+    /// The organisation the current revision names, for whose records a provider may see.
+    pub organisation: Option<String>,
 }
 
 /// The public side's view of what changed since a reader last looked

@@ -431,10 +431,11 @@ async fn a_provider_edits_only_their_own_organisations_records() {
     assert_eq!(response.status(), StatusCode::FORBIDDEN);
     assert_eq!(revision(&server, PROGRAMME).await, 1);
 
-    // The staff view of another organisation's record offers no edit link, and no
-    // confidential address (providers may not see them).
+    // Another organisation's record is not theirs to read on the staff pages at all (its
+    // public page is, like anyone's), so neither an edit link nor a confidential address
+    // can reach them.
     let view = get(&server, &provider, &format!("/admin/records/{PROGRAMME}")).await;
-    assert_eq!(view.status(), StatusCode::OK);
+    assert_eq!(view.status(), StatusCode::FORBIDDEN);
     let html = view.text().await.expect("body");
     assert!(!html.contains(&other), "edit link offered");
     assert!(

@@ -179,6 +179,14 @@ impl Staff {
         EditRight::None
     }
 
+    /// Whether this person may read a record's current (possibly unpublished) version and
+    /// its history: every role but a provider, and a provider only for their own
+    /// organisation's records. Providers are staff of outside organisations: other services'
+    /// drafts and editors' names are not theirs to read.
+    pub fn may_read(&self, record_organisation: Option<&str>) -> bool {
+        self.role != Role::Provider || self.owns(record_organisation)
+    }
+
     /// Whether the record belongs to this person's organisation.
     pub fn owns(&self, record_organisation: Option<&str>) -> bool {
         match (self.organisation.as_deref(), record_organisation) {
@@ -256,6 +264,20 @@ mod tests {
             role,
             organisation: organisation.map(str::to_string),
         }
+    }
+
+    #[test]
+    fn providers_read_only_their_own_organisations_records() {
+        let own = Some("Fictional Trust");
+        let other = Some("Other Fictional Charity");
+        for role in [Role::Admin, Role::Editor, Role::Reviewer] {
+            let person = staff(role, None);
+            assert!(person.may_read(own) && person.may_read(other) && person.may_read(None));
+        }
+        let provider = staff(Role::Provider, Some("fictional  trust"));
+        assert!(provider.may_read(own));
+        assert!(!provider.may_read(other));
+        assert!(!provider.may_read(None));
     }
 
     #[test]

@@ -213,8 +213,12 @@ pub(super) async fn public_changes_since(
 
 pub(super) async fn review_items(pool: &SqlitePool) -> Result<Vec<ReviewItem>, StoreError> {
     let rows = sqlx::query(
-        "SELECT slug, title, status, public_status, information_correct_at, reviewed_at, \
-         updated_at, current_revision FROM interventions ORDER BY title COLLATE NOCASE, slug",
+        "SELECT i.slug, i.title, i.status, i.public_status, i.information_correct_at, \
+         i.reviewed_at, i.updated_at, i.current_revision, \
+         json_extract(r.record_json, '$.contact.organisation') AS organisation \
+         FROM interventions i JOIN revisions r \
+         ON r.intervention_id = i.id AND r.number = i.current_revision \
+         ORDER BY i.title COLLATE NOCASE, i.slug",
     )
     .fetch_all(pool)
     .await?;
@@ -234,6 +238,7 @@ pub(super) async fn review_items(pool: &SqlitePool) -> Result<Vec<ReviewItem>, S
                 reviewed_at: row.try_get("reviewed_at")?,
                 updated_at: row.try_get("updated_at")?,
                 revision: row.try_get("current_revision")?,
+                organisation: row.try_get("organisation")?,
                 slug,
             })
         })

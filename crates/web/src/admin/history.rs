@@ -92,9 +92,19 @@ fn revision_number(fields: &HashMap<String, String>, name: &str) -> Result<i64, 
         .ok_or_else(|| WebError::BadRequest(format!("{name} must be a revision number")))
 }
 
-/// The record's current version, or 404.
-async fn current(state: &AppState, slug: &str) -> Result<StoredRecord, WebError> {
-    state.store().get(slug).await?.ok_or(WebError::NotFound)
+/// The record's current version, or 404; 403 for a provider and another organisation's
+/// record (see [`preventory_core::accounts::Staff::may_read`]).
+async fn current(
+    state: &AppState,
+    signed_in: &SignedIn,
+    slug: &str,
+) -> Result<StoredRecord, WebError> {
+    let stored = state.store().get(slug).await?.ok_or(WebError::NotFound)?;
+    let staff = signed_in.session.user.staff();
+    if !staff.may_read(stored.record.contact.organisation.as_deref()) {
+        return Err(WebError::Forbidden(super::NOT_YOUR_RECORD));
+    }
+    Ok(stored)
 }
 
 /// The history page of a record (its address is made from a stored slug).
@@ -201,7 +211,7 @@ async fn history(
     RawQuery(query): RawQuery,
 ) -> Result<Html<String>, WebError> {
     let store = state.store();
-    let stored = current(&state, &slug).await?;
+    let stored = current(&state, &signed_in, &slug).await?;
     let revisions = store.revisions(&slug).await?;
     let public = store.get_public(&slug).await?;
     let record_state = store.record_state(&slug).await?.ok_or(WebError::NotFound)?;

@@ -65,6 +65,10 @@ const LOGIN_FORM_SECONDS: u64 = 60 * 60;
 pub const SIGN_IN_FAILED: &str =
     "The email or password is not right, or too many attempts were made. Try again later.";
 
+/// Shown to a provider who asks for another organisation's record on a staff page.
+pub(crate) const NOT_YOUR_RECORD: &str =
+    "This record belongs to another organisation. Providers see only their own organisation's records.";
+
 /// Shown when the sign-in form's token is missing or stale.
 const LOGIN_FORM_EXPIRED: &str =
     "The sign-in form had expired. Please enter your email and password again.";

@@ -63,7 +63,7 @@ pub(super) async fn diff_page(
     let query = fields(query.unwrap_or_default().as_bytes());
     let from = revision_number(&query, "from")?;
     let to = revision_number(&query, "to")?;
-    let stored = current(&state, &slug).await?;
+    let stored = current(&state, &signed_in, &slug).await?;
     let revisions = state.store().revisions(&slug).await?;
     let find = |n: i64| revisions.iter().find(|r| r.number == n);
     let (Some(old), Some(new)) = (find(from), find(to)) else {

@@ -75,11 +75,13 @@ pub(super) async fn list(
         }
     }
     let needle = q.to_lowercase();
+    let staff = signed_in.session.user.staff();
     let items: Vec<_> = state
         .store()
         .review_items()
         .await?
         .into_iter()
+        .filter(|item| staff.may_read(item.organisation.as_deref()))
         .filter(|item| {
             needle.is_empty()
                 || item.title.to_lowercase().contains(&needle)
@@ -155,8 +157,11 @@ pub(super) async fn view(
         return Err(WebError::NotFound);
     }
     let stored = state.store().get(&slug).await?.ok_or(WebError::NotFound)?;
-    let public = state.store().get_public(&slug).await?;
     let staff = signed_in.session.user.staff();
+    if !staff.may_read(stored.record.contact.organisation.as_deref()) {
+        return Err(WebError::Forbidden(crate::admin::NOT_YOUR_RECORD));
+    }
+    let public = state.store().get_public(&slug).await?;
     let see = staff.can(Permission::ViewConfidential);
     let record = &stored.record;
     let contact = &record.contact;
