@@ -38,7 +38,8 @@ async fn page(server: &common::TestServer) -> String {
 
 /// The day the public page says the record last changed.
 fn last_changed(html: &str) -> Option<String> {
-    let start = html.find("Last changed <time datetime=\"")? + 29;
+    let needle = "Last changed on this site <time datetime=\"";
+    let start = html.find(needle)? + needle.len();
     Some(html[start..start + 10].to_string())
 }
 

@@ -169,7 +169,7 @@ impl FormPage {
             record: Field::new(
                 "record",
                 "Record to correct (only for a correction)",
-                Some("The address of the record's page, or the last part of it, such as fictional-helpline-one."),
+                Some("The address of the record's page, or its last part (what follows /interventions/)."),
             ),
             service_name: Field::new("service_name", "Name of the service", Some("At most 200 characters.")),
             organisation: Field::new(
