@@ -200,7 +200,7 @@ async fn the_accounts_migration_applies_to_a_store_made_by_the_first_schema() {
             .fetch_all(store.pool())
             .await
             .expect("versions");
-    assert_eq!(versions, [1, 2, 3]);
+    assert_eq!(versions, [1, 2, 3, 4]);
     for table in [
         "users",
         "sessions",

@@ -746,7 +746,7 @@ async fn public_changes_since_returns_records_with_newer_changes() {
         .await
         .expect("import");
     let first = store.latest_change_id().await.expect("latest");
-    assert!(first >= 2);
+    assert!(first >= 1, "an import moves the change counter");
     assert_eq!(
         store
             .public_changes_since(0)

@@ -36,7 +36,7 @@ const CHUNK: usize = 1024;
 
 // Parameters per row of the upsert and of the revision insert (plus its author), checked
 // against SQLite's limit.
-const _: () = assert!(8 * CHUNK <= MAX_PARAMS && 4 * CHUNK < MAX_PARAMS);
+const _: () = assert!(9 * CHUNK <= MAX_PARAMS && 4 * CHUNK < MAX_PARAMS);
 
 /// Inserts new slugs and updates known ones whose JSON differs; identical records are left
 /// alone and, like every untouched row, are not returned. A new row's revision is 1, an
@@ -52,14 +52,15 @@ const _: () = assert!(8 * CHUNK <= MAX_PARAMS && 4 * CHUNK < MAX_PARAMS);
 /// imported content).
 const UPSERT_HEAD: &str = "INSERT INTO interventions (slug, title, needs_review, rating, \
      information_correct_at, created_at, updated_at, content_hash, current_revision, \
-     published_revision, public_status)";
+     published_revision, public_status, change_id)";
 /// The revision of a new row is always 1: a literal, not a parameter.
-const UPSERT_ROW: &str = "(?,?,?,?,?,?,?,?,1,1,'published')";
+const UPSERT_ROW: &str = "(?,?,?,?,?,?,?,?,1,1,'published',?)";
 const UPSERT_TAIL: &str = "ON CONFLICT (slug) DO UPDATE SET title = excluded.title, \
      needs_review = excluded.needs_review, rating = excluded.rating, \
      information_correct_at = excluded.information_correct_at, \
      updated_at = excluded.updated_at, content_hash = excluded.content_hash, \
      current_revision = interventions.current_revision + 1, last_author = NULL, \
+     change_id = excluded.change_id, \
      published_revision = CASE WHEN interventions.status = 'published' \
      THEN interventions.current_revision + 1 ELSE interventions.published_revision END \
      WHERE interventions.content_hash IS NOT excluded.content_hash \
@@ -121,6 +122,10 @@ pub(super) async fn import_batches(
     let mut seen = HashSet::new();
     let mut outcome = ImportOutcome::default();
     let mut tx: Option<sqlx::Transaction<'_, sqlx::Sqlite>> = None;
+    // One number from the change counter for every row this import writes (see migration
+    // 0004): read under the write lock, so no other writer can take it, and taken (the
+    // counter moved) at the end only if a row was written.
+    let mut change_id = 0i64;
     while let Some(batch) = batches.recv().await {
         // Returning early drops the transaction, which rolls everything back.
         let items = batch.map_err(StoreError::Aborted)?;
@@ -131,14 +136,22 @@ pub(super) async fn import_batches(
         if tx.is_none() {
             // IMMEDIATE takes the write lock up front: what the upsert compares against must
             // not change under it, and a deferred transaction could fail to upgrade half-way.
-            tx = Some(pool.begin_with("BEGIN IMMEDIATE").await?);
+            let mut begun = pool.begin_with("BEGIN IMMEDIATE").await?;
+            change_id = sqlx::query_scalar("SELECT value + 1 FROM change_counter WHERE id = 1")
+                .fetch_one(&mut *begun)
+                .await?;
+            tx = Some(begun);
         }
         if let Some(tx) = tx.as_mut() {
-            write_items(tx, &items, &now, author, &mut outcome).await?;
+            write_items(tx, &items, &now, author, change_id, &mut outcome).await?;
         }
     }
     if let Some(mut tx) = tx {
         if !outcome.created.is_empty() || !outcome.updated.is_empty() {
+            sqlx::query("UPDATE change_counter SET value = ? WHERE id = 1")
+                .bind(change_id)
+                .execute(&mut *tx)
+                .await?;
             // One event per import (not per record): the revisions name every record.
             let entry = NewAuditEntry {
                 actor: Actor::Import,
@@ -169,6 +182,7 @@ async fn write_items(
     items: &[ImportItem],
     now: &str,
     author: &str,
+    change_id: i64,
     outcome: &mut ImportOutcome,
 ) -> Result<(), StoreError> {
     let mut rounds = chunks(items, CHUNK);
@@ -177,7 +191,7 @@ async fn write_items(
         // `biased` polls the upsert first, so its statement is on SQLite's worker thread
         // before this thread starts serialising the following chunk.
         let (written, following) = tokio::join!(biased;
-            upsert(&mut *tx, &current, now),
+            upsert(&mut *tx, &current, now, change_id),
             async { rounds.next().map(prepare).transpose() },
         );
         let written = written?;
@@ -271,6 +285,7 @@ async fn upsert(
     conn: &mut SqliteConnection,
     chunk: &[Prepared<'_>],
     now: &str,
+    change_id: i64,
 ) -> Result<HashMap<String, Written>, StoreError> {
     let sql = values_sql(UPSERT_HEAD, UPSERT_ROW, chunk.len(), UPSERT_TAIL);
     let mut query = sqlx::query(&sql);
@@ -284,7 +299,8 @@ async fn upsert(
             .bind(r.information_correct_at.map(|date| date.to_string()))
             .bind(now)
             .bind(now)
-            .bind(&p.hash[..]);
+            .bind(&p.hash[..])
+            .bind(change_id);
     }
     let rows = query.fetch_all(&mut *conn).await?;
     let mut written = HashMap::with_capacity(rows.len());
