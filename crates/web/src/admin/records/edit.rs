@@ -22,8 +22,9 @@ use preventory_core::{Intervention, Vocabulary};
 use preventory_store::editing::{Editor, RecordEdit};
 use preventory_store::{StoreError, StoredRecord};
 
-/// Shown when the stored record belongs to another organisation.
-const NOT_YOUR_RECORD: &str = "This record belongs to another organisation. As a service provider you can only change your own organisation's records; ask an editor to make this change.";
+/// Shown to a provider who tries to change another organisation's record (reading it is
+/// refused with [`crate::admin::NOT_YOUR_RECORD`]).
+const NOT_YOURS_TO_CHANGE: &str = "This record belongs to another organisation. As a service provider you can only change your own organisation's records; ask an editor to make this change.";
 
 /// Beside the organisation when the submitted one is not the person's.
 const NOT_YOUR_ORGANISATION: &str = "You can only save records of your own organisation: enter your organisation's name as it appears on your account.";
@@ -234,7 +235,7 @@ async fn editable(
     let stored = state.store().get(&slug).await?.ok_or(WebError::NotFound)?;
     let organisation = stored.record.contact.organisation.as_deref();
     if staff(signed_in).edit_right(organisation) == EditRight::None {
-        return Err(WebError::Forbidden(NOT_YOUR_RECORD));
+        return Err(WebError::Forbidden(NOT_YOURS_TO_CHANGE));
     }
     Ok(Box::new(stored))
 }
