@@ -23,8 +23,8 @@ use axum::routing::on;
 use preventory_core::accounts::{EditRight, Permission, Staff};
 use preventory_core::lifecycle::{check_transition, RecordContext, Status, Transition};
 use preventory_core::{Intervention, Vocabulary as _};
-use preventory_store::editing::{Editor, RecordEdit};
-use preventory_store::{Revision, StoreError, StoredRecord};
+use preventory_store::editing::RecordEdit;
+use preventory_store::{Revision, StoreError};
 use std::collections::HashMap;
 
 /// The routes of this part of the staff pages.
@@ -92,33 +92,9 @@ fn revision_number(fields: &HashMap<String, String>, name: &str) -> Result<i64, 
         .ok_or_else(|| WebError::BadRequest(format!("{name} must be a revision number")))
 }
 
-/// The record's current version, or 404; 403 for a provider and another organisation's
-/// record (see [`preventory_core::accounts::Staff::may_read`]).
-async fn current(
-    state: &AppState,
-    signed_in: &SignedIn,
-    slug: &str,
-) -> Result<StoredRecord, WebError> {
-    let stored = state.store().get(slug).await?.ok_or(WebError::NotFound)?;
-    let staff = signed_in.session.user.staff();
-    if !staff.may_read(stored.record.contact.organisation.as_deref()) {
-        return Err(WebError::Forbidden(super::NOT_YOUR_RECORD));
-    }
-    Ok(stored)
-}
-
 /// The history page of a record (its address is made from a stored slug).
 fn history_url(slug: &str) -> String {
     format!("/admin/records/{slug}/history")
-}
-
-/// The person as the store's editing methods name them.
-fn editor(signed_in: &SignedIn) -> Editor {
-    let user = &signed_in.session.user;
-    Editor {
-        staff: user.staff(),
-        email: user.email.clone(),
-    }
 }
 
 /// Whether `staff` may see `record` in full: with the permission, or as the provider whose
@@ -211,11 +187,11 @@ async fn history(
     RawQuery(query): RawQuery,
 ) -> Result<Html<String>, WebError> {
     let store = state.store();
-    let stored = current(&state, &signed_in, &slug).await?;
+    let stored = signed_in.readable_record(&state, &slug).await?;
     let revisions = store.revisions(&slug).await?;
     let public = store.get_public(&slug).await?;
     let record_state = store.record_state(&slug).await?.ok_or(WebError::NotFound)?;
-    let staff = signed_in.session.user.staff();
+    let staff = signed_in.staff();
     let organisation = stored.record.contact.organisation.as_deref();
 
     let context = RecordContext {
@@ -322,7 +298,7 @@ async fn revert(
         base_revision: Some(base),
         summary: format!("Reverted to revision {number}"),
     };
-    match store.save_record(&edit, &editor(&signed_in)).await {
+    match store.save_record(&edit, &signed_in.editor()).await {
         Ok(saved) => {
             let done = if saved.changed {
                 "reverted"
@@ -361,7 +337,7 @@ async fn change_status(
                 "to must be one of draft, in_review, published, discontinued".to_string(),
             )
         })?;
-    let staff = signed_in.session.user.staff();
+    let staff = signed_in.staff();
     state.store().set_status(&slug, to, &staff).await?;
     Ok(Redirect::to(&format!("{}?done=status", history_url(&slug))).into_response())
 }

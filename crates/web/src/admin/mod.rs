@@ -43,11 +43,13 @@ use axum::middleware::Next;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{on, MethodFilter, MethodRouter};
 use axum::{Form, Router};
-use preventory_core::accounts::{Actor, Permission};
+use preventory_core::accounts::{Actor, Permission, Staff};
 use preventory_core::audit::{user_subject, AuditAction};
 use preventory_core::Vocabulary as _;
 use preventory_store::accounts::{constant_time_eq, NewAuditEntry, Session, SessionLimits};
+use preventory_store::editing::Editor;
 use preventory_store::login::{sign_in, SignIn, SignInAttempt, ThrottlePolicy};
+use preventory_store::StoredRecord;
 use rand::RngCore;
 use std::collections::BTreeMap;
 use std::net::SocketAddr;
@@ -170,6 +172,38 @@ pub(crate) fn router() -> Router<AppState> {
 pub(crate) struct SignedIn {
     session: Session,
     token: String,
+}
+
+impl SignedIn {
+    /// The person as the permission rules see them.
+    pub(crate) fn staff(&self) -> Staff {
+        self.session.user.staff()
+    }
+
+    /// The person as the store's editing methods name them (the author of a revision).
+    pub(crate) fn editor(&self) -> Editor {
+        Editor {
+            staff: self.staff(),
+            email: self.session.user.email.clone(),
+        }
+    }
+
+    /// The current version of the record at `slug` for this person: 404 when there is none,
+    /// 403 for a provider and another organisation's record ([`Staff::may_read`]).
+    pub(crate) async fn readable_record(
+        &self,
+        state: &AppState,
+        slug: &str,
+    ) -> Result<StoredRecord, WebError> {
+        let stored = state.store().get(slug).await?.ok_or(WebError::NotFound)?;
+        if !self
+            .staff()
+            .may_read(stored.record.contact.organisation.as_deref())
+        {
+            return Err(WebError::Forbidden(NOT_YOUR_RECORD));
+        }
+        Ok(stored)
+    }
 }
 
 impl<S: Send + Sync> FromRequestParts<S> for SignedIn {

@@ -29,7 +29,7 @@ use preventory_core::accounts::Permission;
 use preventory_core::review::{reviewed_month, ConfirmedBy, ReviewStanding, REVIEW_DUE_MONTHS};
 use preventory_core::slug::is_valid_slug;
 use preventory_core::{PartialDate, Vocabulary};
-use preventory_store::editing::{Editor, ReviewItem};
+use preventory_store::editing::ReviewItem;
 
 /// The routes of this part of the staff pages.
 pub(super) const ROUTES: &[AdminRoute] = &[
@@ -49,7 +49,7 @@ pub(super) const ROUTES: &[AdminRoute] = &[
 
 /// Whether this person confirms records: editors, reviewers and admins.
 fn confirms_records(signed_in: &SignedIn) -> bool {
-    let staff = signed_in.session.user.staff();
+    let staff = signed_in.staff();
     staff.can(Permission::EditRecords) || staff.can(Permission::Review)
 }
 
@@ -193,11 +193,9 @@ async fn reviewed(
     if !is_valid_slug(&slug) {
         return Err(WebError::NotFound);
     }
-    let user = &signed_in.session.user;
-    let by = Editor {
-        staff: user.staff(),
-        email: user.email.clone(),
-    };
-    state.store().mark_reviewed(&slug, &by).await?;
+    state
+        .store()
+        .mark_reviewed(&slug, &signed_in.editor())
+        .await?;
     Ok(Redirect::to("/admin/review").into_response())
 }

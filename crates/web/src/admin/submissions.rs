@@ -95,15 +95,6 @@ fn day(rfc3339: &str) -> &str {
     rfc3339.get(..10).unwrap_or(rfc3339)
 }
 
-/// The signed-in person as the store names an author.
-fn editor(signed_in: &SignedIn) -> Editor {
-    let user = &signed_in.session.user;
-    Editor {
-        staff: user.staff(),
-        email: user.email.clone(),
-    }
-}
-
 /// A submission's number from the path; anything else is no submission.
 fn number(id: &str) -> Result<i64, WebError> {
     id.parse::<i64>().map_err(|_| WebError::NotFound)
@@ -312,7 +303,7 @@ async fn accept(
 ) -> Result<Response, WebError> {
     let s = load(&state, &id).await?;
     pending(&s)?;
-    let by = editor(&signed_in);
+    let by = signed_in.editor();
     let slug = match (s.kind, s.record_slug.as_deref()) {
         (SubmissionKind::Correction, Some(slug)) => {
             // The record must still be there; its content is left alone.
@@ -453,7 +444,7 @@ async fn reject(
             &Resolution::Rejected {
                 reason: reason.to_string(),
             },
-            &editor(&signed_in),
+            &signed_in.editor(),
         )
         .await?;
     Ok(Redirect::to(&format!("/admin/submissions/{}", s.id)).into_response())

@@ -5,7 +5,7 @@
 //! every piece of stored text goes through askama's escaping, and no fragment of HTML is
 //! built here.
 
-use super::{current, fields, revision_number, sees_in_full};
+use super::{fields, revision_number, sees_in_full};
 use crate::admin::SignedIn;
 use crate::error::WebError;
 use crate::pages::Chrome;
@@ -63,14 +63,14 @@ pub(super) async fn diff_page(
     let query = fields(query.unwrap_or_default().as_bytes());
     let from = revision_number(&query, "from")?;
     let to = revision_number(&query, "to")?;
-    let stored = current(&state, &signed_in, &slug).await?;
+    let stored = signed_in.readable_record(&state, &slug).await?;
     let revisions = state.store().revisions(&slug).await?;
     let find = |n: i64| revisions.iter().find(|r| r.number == n);
     let (Some(old), Some(new)) = (find(from), find(to)) else {
         return Err(WebError::NotFound);
     };
 
-    let staff = signed_in.session.user.staff();
+    let staff = signed_in.staff();
     // Each side is shown in full only to someone who may see it in full.
     let view = |r: &Revision| {
         if sees_in_full(&staff, &r.record) {

@@ -75,7 +75,7 @@ pub(super) async fn list(
         }
     }
     let needle = q.to_lowercase();
-    let staff = signed_in.session.user.staff();
+    let staff = signed_in.staff();
     let items: Vec<_> = state
         .store()
         .review_items()
@@ -156,11 +156,8 @@ pub(super) async fn view(
     if !is_valid_slug(&slug) {
         return Err(WebError::NotFound);
     }
-    let stored = state.store().get(&slug).await?.ok_or(WebError::NotFound)?;
-    let staff = signed_in.session.user.staff();
-    if !staff.may_read(stored.record.contact.organisation.as_deref()) {
-        return Err(WebError::Forbidden(crate::admin::NOT_YOUR_RECORD));
-    }
+    let stored = signed_in.readable_record(&state, &slug).await?;
+    let staff = signed_in.staff();
     let public = state.store().get_public(&slug).await?;
     let see = staff.can(Permission::ViewConfidential);
     let record = &stored.record;

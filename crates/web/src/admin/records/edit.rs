@@ -19,7 +19,7 @@ use axum::response::{Html, IntoResponse, Redirect, Response};
 use preventory_core::accounts::{EditRight, Permission, Staff};
 use preventory_core::slug::{is_valid_slug, slugify};
 use preventory_core::{Intervention, Vocabulary};
-use preventory_store::editing::{Editor, RecordEdit};
+use preventory_store::editing::RecordEdit;
 use preventory_store::{StoreError, StoredRecord};
 
 /// Shown to a provider who tries to change another organisation's record (reading it is
@@ -81,10 +81,6 @@ struct Page<'a> {
     preview: Option<String>,
 }
 
-fn staff(signed_in: &SignedIn) -> Staff {
-    signed_in.session.user.staff()
-}
-
 /// Whether the person may not see this record's stored address (confidential, and the role
 /// lacks [`Permission::ViewConfidential`]). Their form then leaves the address box empty,
 /// and an empty box keeps the stored address.
@@ -138,7 +134,7 @@ fn suggestion(record: &Intervention) -> String {
 }
 
 fn render(page: Page<'_>, status: StatusCode) -> Result<Response, WebError> {
-    let staff = staff(page.signed_in);
+    let staff = page.signed_in.staff();
     let new = matches!(page.target, Target::New);
     let suggested = suggestion(&parse(page.data).record);
     let mut parts = parts(page.data, page.errors, new, &suggested);
@@ -234,7 +230,7 @@ async fn editable(
     }
     let stored = state.store().get(&slug).await?.ok_or(WebError::NotFound)?;
     let organisation = stored.record.contact.organisation.as_deref();
-    if staff(signed_in).edit_right(organisation) == EditRight::None {
+    if signed_in.staff().edit_right(organisation) == EditRight::None {
         return Err(WebError::Forbidden(NOT_YOURS_TO_CHANGE));
     }
     Ok(Box::new(stored))
@@ -271,7 +267,7 @@ pub(super) async fn edit_form(
     let mut data = to_form(&stored.record);
     data.set("base_revision", stored.revision.to_string());
     let target = Target::Existing(stored);
-    if address_hidden(&staff(&signed_in), &target) {
+    if address_hidden(&signed_in.staff(), &target) {
         data.set("contact-address", "");
     }
     add_blank_rows(&mut data);
@@ -345,7 +341,7 @@ async fn submit(
         );
     }
 
-    let staff = staff(signed_in);
+    let staff = signed_in.staff();
     let parsed = parse(&data);
     let mut record = parsed.record;
     let mut errors = parsed.errors;
@@ -416,10 +412,7 @@ async fn submit(
         base_revision,
         summary: data.get("change_summary").to_string(),
     };
-    let editor = Editor {
-        staff: staff.clone(),
-        email: signed_in.session.user.email.clone(),
-    };
+    let editor = signed_in.editor();
     let (errors, status) = match state.store().save_record(&edit, &editor).await {
         Ok(_) => return Ok(Redirect::to(&view_href(&slug)).into_response()),
         Err(StoreError::Conflict { base, current, .. }) => {
@@ -479,7 +472,7 @@ async fn conflict(
     let Some(now) = revisions.into_iter().rev().find(|r| r.number == current) else {
         return Err(WebError::Store(StoreError::UnknownRecord(slug.to_string())));
     };
-    let see = staff(signed_in).can(Permission::ViewConfidential);
+    let see = signed_in.staff().can(Permission::ViewConfidential);
     let conflict = Conflict {
         base: base.to_string(),
         revision: now.number,
