@@ -20,9 +20,9 @@ use axum::extract::{Path, RawQuery, State};
 use axum::http::{Method, StatusCode};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::on;
-use preventory_core::accounts::{EditRight, Permission, Staff};
+use preventory_core::accounts::{EditRight, Permission};
 use preventory_core::lifecycle::{check_transition, RecordContext, Status, Transition};
-use preventory_core::{Intervention, Vocabulary as _};
+use preventory_core::Vocabulary as _;
 use preventory_store::editing::RecordEdit;
 use preventory_store::{Revision, StoreError};
 use std::collections::HashMap;
@@ -95,12 +95,6 @@ fn revision_number(fields: &HashMap<String, String>, name: &str) -> Result<i64, 
 /// The history page of a record (its address is made from a stored slug).
 fn history_url(slug: &str) -> String {
     format!("/admin/records/{slug}/history")
-}
-
-/// Whether `staff` may see `record` in full: with the permission, or as the provider whose
-/// organisation it is. Others see it as the public does (no confidential address).
-pub(super) fn sees_in_full(staff: &Staff, record: &Intervention) -> bool {
-    staff.can(Permission::ViewConfidential) || staff.owns(record.contact.organisation.as_deref())
 }
 
 /// What a button that takes a lifecycle step says.

@@ -5,7 +5,7 @@
 //! every piece of stored text goes through askama's escaping, and no fragment of HTML is
 //! built here.
 
-use super::{fields, revision_number, sees_in_full};
+use super::{fields, revision_number};
 use crate::admin::SignedIn;
 use crate::error::WebError;
 use crate::pages::Chrome;
@@ -13,6 +13,7 @@ use crate::state::AppState;
 use askama::Template;
 use axum::extract::{Path, RawQuery, State};
 use axum::response::Html;
+use preventory_core::accounts::Permission;
 use preventory_core::diff::{diff_records, FieldDiff};
 use preventory_core::Vocabulary as _;
 use preventory_store::Revision;
@@ -70,10 +71,10 @@ pub(super) async fn diff_page(
         return Err(WebError::NotFound);
     };
 
-    let staff = signed_in.staff();
-    // Each side is shown in full only to someone who may see it in full.
+    // Confidential details only with the permission, as on the staff view and the edit form.
+    let sees_confidential = signed_in.staff().can(Permission::ViewConfidential);
     let view = |r: &Revision| {
-        if sees_in_full(&staff, &r.record) {
+        if sees_confidential {
             (r.record.clone(), false)
         } else {
             (r.record.public_view(), r.record.public_view() != r.record)
