@@ -123,6 +123,15 @@ pub(crate) fn record_href(slug: &str) -> String {
     format!("/interventions/{slug}")
 }
 
+/// A line of a form's error summary: the problem, linking to its field (`#field-id`). The
+/// summary itself is the `error_summary` macro of `templates/macros.html`.
+pub(crate) struct ErrorLink {
+    /// `#` and the field's id.
+    pub(crate) href: String,
+    /// The problem, in words.
+    pub(crate) text: String,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -18,7 +18,7 @@
 //! ([`preventory_core::matching::NOTICE`]).
 
 use super::search::HELP_SEARCH_HREF;
-use super::{display_title, record_href, Chrome, RatingView};
+use super::{display_title, record_href, Chrome, ErrorLink, RatingView};
 use crate::error::WebError;
 use crate::profile_input::{self, FORM};
 use crate::state::AppState;
@@ -621,12 +621,6 @@ fn police(answers: &Answers, situations: &[Situation]) -> Result<Option<JusticeS
 
 // ---------------------------------------------------------------------------------------
 // The pages.
-
-/// A message in the error summary, linking to the field.
-struct ErrorLink {
-    href: String,
-    text: String,
-}
 
 #[derive(Template)]
 #[template(path = "signpost_form.html")]

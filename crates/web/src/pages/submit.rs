@@ -33,7 +33,7 @@
 //! text exactly, except that line breaks sent as CR LF (as browsers send a text area's) are
 //! stored as LF, the text area's own form.
 
-use super::{display_title, record_href, Chrome};
+use super::{display_title, record_href, Chrome, ErrorLink};
 use crate::error::WebError;
 use crate::profile_input;
 use crate::state::AppState;
@@ -131,12 +131,6 @@ impl Field {
         }
         ids.join(" ")
     }
-}
-
-/// A line of the error summary: the problem, linking to its field.
-struct ErrorLink {
-    href: String,
-    text: String,
 }
 
 #[derive(Template)]

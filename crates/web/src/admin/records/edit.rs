@@ -8,6 +8,7 @@ use super::view_href;
 use super::widgets::{add_blank_rows, add_row, parts, Field, Part, Row, TextArea, Widget};
 use crate::admin::SignedIn;
 use crate::error::WebError;
+use crate::pages::ErrorLink;
 use crate::pages::{display_title, Chrome};
 use crate::state::AppState;
 use askama::Template;
@@ -29,12 +30,6 @@ const NOT_YOURS_TO_CHANGE: &str = "This record belongs to another organisation. 
 /// Beside the organisation when the submitted one is not the person's.
 const NOT_YOUR_ORGANISATION: &str = "You can only save records of your own organisation: enter your organisation's name as it appears on your account.";
 
-/// An entry of the error summary.
-struct SummaryItem {
-    href: String,
-    text: String,
-}
-
 /// Someone else's revision that replaced the one the editor started from.
 struct Conflict {
     base: String,
@@ -54,7 +49,7 @@ struct FormPage {
     back_href: String,
     csrf: String,
     base_revision: String,
-    errors: Vec<SummaryItem>,
+    errors: Vec<ErrorLink>,
     conflict: Option<Conflict>,
     /// The public page's content as our own template rendered it (every record text
     /// escaped by askama), placed with `|safe`.
@@ -190,11 +185,11 @@ fn render(page: Page<'_>, status: StatusCode) -> Result<Response, WebError> {
                 label_of(&parts, &e.name)
             };
             match label {
-                Some(label) => SummaryItem {
+                Some(label) => ErrorLink {
                     href: format!("#{}", field_id(&e.name)),
                     text: format!("{label}: {}", e.message),
                 },
-                None => SummaryItem {
+                None => ErrorLink {
                     href: "#record-form".into(),
                     text: e.message.clone(),
                 },
