@@ -237,15 +237,6 @@ pub trait Store: Send + Sync {
     /// Every record in full, ordered by slug (for export and index building).
     async fn all_records(&self) -> Result<Vec<StoredRecord>, StoreError>;
 
-    /// At most `limit` records in full whose slug sorts after `after` (from the first when
-    /// `None`), ordered by slug: [`Store::all_records`] a page at a time, so that a large
-    /// collection can be read without holding it all in memory. An empty page is the end.
-    async fn records_after(
-        &self,
-        after: Option<&str>,
-        limit: usize,
-    ) -> Result<Vec<StoredRecord>, StoreError>;
-
     /// Every revision of one record, oldest first.
     async fn revisions(&self, slug: &str) -> Result<Vec<Revision>, StoreError>;
 
@@ -262,7 +253,9 @@ pub trait Store: Send + Sync {
     async fn get_public(&self, slug: &str) -> Result<Option<StoredRecord>, StoreError>;
 
     /// [`Store::get_public`] for at most `limit` public records whose slug sorts after
-    /// `after`, by slug: the public collection a page at a time. An empty page is the end.
+    /// `after` (from the first when `None`), by slug: the public collection a page at a time,
+    /// so that a large one (the search index's build, an export) is never all in memory. An
+    /// empty page is the end.
     async fn public_records_after(
         &self,
         after: Option<&str>,

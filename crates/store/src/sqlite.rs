@@ -162,14 +162,6 @@ impl Store for SqliteStore {
         read::all_records(&self.pool).await
     }
 
-    async fn records_after(
-        &self,
-        after: Option<&str>,
-        limit: usize,
-    ) -> Result<Vec<StoredRecord>, StoreError> {
-        read::records_after(&self.pool, after, limit).await
-    }
-
     async fn revisions(&self, slug: &str) -> Result<Vec<Revision>, StoreError> {
         read::revisions(&self.pool, slug).await
     }

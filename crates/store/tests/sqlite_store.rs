@@ -789,7 +789,7 @@ async fn public_changes_since_returns_records_with_newer_changes() {
 }
 
 #[tokio::test]
-async fn records_after_pages_through_every_record_in_slug_order() {
+async fn public_records_after_pages_through_every_record_in_slug_order() {
     let (_dir, store) = open_temp().await;
     store.import(items(0..23), "import").await.expect("import");
     let all = store.all_records().await.expect("all");
@@ -797,7 +797,7 @@ async fn records_after_pages_through_every_record_in_slug_order() {
     let mut after: Option<String> = None;
     loop {
         let page = store
-            .records_after(after.as_deref(), 5)
+            .public_records_after(after.as_deref(), 5)
             .await
             .expect("page");
         assert!(page.len() <= 5);
@@ -808,7 +808,7 @@ async fn records_after_pages_through_every_record_in_slug_order() {
     assert_eq!(paged.len(), 23);
     assert_eq!(paged, all, "pages differ from all_records");
     assert!(store
-        .records_after(Some("~"), 5)
+        .public_records_after(Some("~"), 5)
         .await
         .expect("past the end")
         .is_empty());

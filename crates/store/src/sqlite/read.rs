@@ -92,32 +92,6 @@ pub(super) async fn all_records(pool: &SqlitePool) -> Result<Vec<StoredRecord>, 
     rows.iter().map(stored_record).collect()
 }
 
-pub(super) async fn records_after(
-    pool: &SqlitePool,
-    after: Option<&str>,
-    limit: usize,
-) -> Result<Vec<StoredRecord>, StoreError> {
-    let limit = i64::try_from(limit).unwrap_or(i64::MAX);
-    let rows = match after {
-        Some(after) => {
-            sqlx::query(&format!(
-                "{CURRENT} WHERE i.slug > ? ORDER BY i.slug LIMIT ?"
-            ))
-            .bind(after)
-            .bind(limit)
-            .fetch_all(pool)
-            .await?
-        }
-        None => {
-            sqlx::query(&format!("{CURRENT} ORDER BY i.slug LIMIT ?"))
-                .bind(limit)
-                .fetch_all(pool)
-                .await?
-        }
-    };
-    rows.iter().map(stored_record).collect()
-}
-
 pub(super) async fn revisions(pool: &SqlitePool, slug: &str) -> Result<Vec<Revision>, StoreError> {
     let rows = sqlx::query(
         "SELECT r.number, r.record_json, r.author, r.summary, r.source, r.created_at \
