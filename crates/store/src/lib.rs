@@ -262,6 +262,22 @@ pub trait Store: Send + Sync {
         limit: usize,
     ) -> Result<Vec<StoredRecord>, StoreError>;
 
+    /// Every public record at its published revision, by slug: [`Store::public_records_after`]
+    /// page after page (for callers that want them all at once).
+    async fn all_public_records(&self) -> Result<Vec<StoredRecord>, StoreError> {
+        /// Records read at a time.
+        const PAGE: usize = 1000;
+        let mut all: Vec<StoredRecord> = Vec::new();
+        loop {
+            let after = all.last().map(|s| s.record.slug.clone());
+            let page = self.public_records_after(after.as_deref(), PAGE).await?;
+            if page.is_empty() {
+                return Ok(all);
+            }
+            all.extend(page);
+        }
+    }
+
     /// Every record changed (content or status) since the change id `change_id` (from
     /// [`Store::latest_change_id`]; 0 for all), as the public sees it: public versions, and
     /// the slugs of records that are not public. Ordered by slug.

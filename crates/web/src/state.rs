@@ -121,16 +121,12 @@ impl AppState {
         // Read first: a change made while the records are read is then seen again on the
         // first refresh, never missed.
         let seen = store.latest_change_id().await?;
-        let mut records: Vec<Listing> = Vec::new();
-        let mut after: Option<String> = None;
-        loop {
-            let page = store
-                .public_records_after(after.as_deref(), BUILD_PAGE)
-                .await?;
-            let Some(last) = page.last() else { break };
-            after = Some(last.record.slug.clone());
-            records.extend(page.into_iter().map(listing));
-        }
+        let records: Vec<Listing> = store
+            .all_public_records()
+            .await?
+            .into_iter()
+            .map(listing)
+            .collect();
         let index = tokio::task::spawn_blocking(move || SearchIndex::in_memory(&records))
             .await
             .map_err(|e| WebError::Search(e.to_string()))?

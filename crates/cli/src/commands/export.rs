@@ -5,11 +5,8 @@ use crate::cli::{Cli, ExportArgs, ExportFormat};
 use crate::error::CliError;
 use preventory_core::Intervention;
 use preventory_formats::exchange;
-use preventory_store::{Store, StoredRecord};
+use preventory_store::Store;
 use std::process::ExitCode;
-
-/// Records read from the store at a time.
-const PAGE: usize = 1000;
 
 pub(super) async fn run(cli: &Cli, args: &ExportArgs) -> Result<ExitCode, CliError> {
     let store = open_store(cli).await?;
@@ -18,16 +15,7 @@ pub(super) async fn run(cli: &Cli, args: &ExportArgs) -> Result<ExitCode, CliErr
     let stored = if args.unpublished {
         store.all_records().await?
     } else {
-        let mut all = Vec::new();
-        loop {
-            let after = all.last().map(|s: &StoredRecord| s.record.slug.clone());
-            let page = store.public_records_after(after.as_deref(), PAGE).await?;
-            if page.is_empty() {
-                break;
-            }
-            all.extend(page);
-        }
-        all
+        store.all_public_records().await?
     };
     let records: Vec<Intervention> = stored.into_iter().map(|s| s.record.public_view()).collect();
     store.close().await;
